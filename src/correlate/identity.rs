@@ -1,0 +1,236 @@
+//! Who is who: joins container IDs, sandbox IDs, Pod UIDs and names.
+//!
+//! IDs and UIDs are unique, so facts that name two of them are merged with a
+//! union-find. Names are not unique over time (a StatefulSet Pod comes back
+//! with the same name and a new UID), so a line that names a Pod only by
+//! `namespace/name` is joined to the UID that was live at the line's time.
+
+use crate::event::{Event, EventKind, PodRef};
+use crate::time::Instant;
+use std::collections::{HashMap, HashSet};
+
+/// A thing that identifies (part of) a Pod.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// Pod UID.
+    Uid(String),
+    /// Sandbox (pause container) ID.
+    Sandbox(String),
+    /// App container ID.
+    Container(String),
+    /// `namespace/name` with no UID known.
+    Name(String, String),
+}
+
+/// The identity index built from all events of a run.
+#[derive(Debug, Default)]
+pub struct Identity {
+    keys: HashMap<Key, usize>,
+    parent: Vec<usize>,
+    /// Sandbox IDs (never reported as containers).
+    pub sandboxes: HashSet<String>,
+    /// Names and namespaces of UIDs.
+    pub names: HashMap<String, (String, String)>,
+    /// UIDs seen per `namespace/name`, with the time each was first seen.
+    by_name: HashMap<(String, String), Vec<(Instant, String)>>,
+    /// Container names by container ID.
+    pub container_names: HashMap<String, String>,
+}
+
+impl Identity {
+    /// Builds the index from time-sorted events.
+    pub fn build(events: &[Event]) -> Identity {
+        let mut id = Identity::default();
+        for e in events {
+            id.note_sandbox(&e.kind);
+        }
+        for e in events {
+            id.learn(e);
+        }
+        for list in id.by_name.values_mut() {
+            list.sort();
+        }
+        // Name-only facts (a container known with ns/name but no UID) join the UID of that name.
+        let name_keys: Vec<(String, String)> = id
+            .keys
+            .keys()
+            .filter_map(|k| match k {
+                Key::Name(ns, n) => Some((ns.clone(), n.clone())),
+                _ => None,
+            })
+            .collect();
+        for (ns, n) in name_keys {
+            if let Some(list) = id.by_name.get(&(ns.clone(), n.clone())) {
+                if list.len() == 1 {
+                    let uid = list[0].1.clone();
+                    id.union(Key::Name(ns, n), Key::Uid(uid));
+                }
+            }
+        }
+        id
+    }
+
+    fn note_sandbox(&mut self, k: &EventKind) {
+        match k {
+            EventKind::SandboxCreated { sandbox, .. }
+            | EventKind::ContainerCreated { sandbox, .. }
+            | EventKind::SandboxSeen { sandbox }
+            | EventKind::SandboxStopped { sandbox }
+            | EventKind::NetworkTornDown { sandbox } => {
+                self.sandboxes.insert(sandbox.clone());
+            }
+            EventKind::Exited { id, sandbox: true, .. } => {
+                self.sandboxes.insert(id.clone());
+            }
+            _ => {}
+        }
+    }
+
+    /// The key for a runtime ID: sandbox or container.
+    pub fn runtime_key(&self, id: &str) -> Key {
+        if self.sandboxes.contains(id) {
+            Key::Sandbox(id.to_string())
+        } else {
+            Key::Container(id.to_string())
+        }
+    }
+
+    fn learn(&mut self, e: &Event) {
+        let at = e.at;
+        let (pod, ids): (Option<&PodRef>, Vec<Key>) = match &e.kind {
+            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), vec![Key::Sandbox(sandbox.clone())]),
+            EventKind::ContainerCreated { sandbox, container, name } => {
+                self.container_names.insert(container.clone(), name.clone());
+                self.union(Key::Container(container.clone()), Key::Sandbox(sandbox.clone()));
+                (None, vec![])
+            }
+            EventKind::ContainerOfPod { pod, container, name } => {
+                if let (Some(c), Some(n)) = (container, name) {
+                    self.container_names.entry(c.clone()).or_insert_with(|| n.clone());
+                }
+                (Some(pod), container.iter().map(|c| self.runtime_key(c)).collect())
+            }
+            EventKind::KillRequested { pod, container, name, .. }
+            | EventKind::PreStopStarted { pod, container, name }
+            | EventKind::PreStopFinished { pod, container, name }
+            | EventKind::PreStopFailed { pod, container, name, .. }
+            | EventKind::PreStopTimedOut { pod, container, name, .. }
+            | EventKind::KubeletStopReturned { pod, container, name }
+            | EventKind::ProbeRestart { pod, container, name, .. } => {
+                if let (Some(c), Some(n)) = (container, name) {
+                    self.container_names.entry(c.clone()).or_insert_with(|| n.clone());
+                }
+                (Some(pod), container.iter().map(|c| self.runtime_key(c)).collect())
+            }
+            EventKind::ContainerFinished { pod, container, .. } => (Some(pod), vec![self.runtime_key(container)]),
+            EventKind::ContainerDied { pod, id } => (Some(pod), vec![self.runtime_key(id)]),
+            EventKind::StatusTerminated { pod, state } => {
+                if let Some(c) = &state.container_id {
+                    self.container_names.entry(c.clone()).or_insert_with(|| state.container.clone());
+                }
+                (Some(pod), state.container_id.iter().map(|c| Key::Container(c.clone())).collect())
+            }
+            EventKind::Oom { container, pod, .. } => (Some(pod), container.iter().map(|c| Key::Container(c.clone())).collect()),
+            EventKind::DeleteSeen { pod }
+            | EventKind::Removed { pod }
+            | EventKind::PodAdded { pod }
+            | EventKind::KubeletStop { pod, .. }
+            | EventKind::ProbeFailed { pod, .. }
+            | EventKind::VolumeUnmountStarted { pod, .. }
+            | EventKind::VolumeUnmounted { pod, .. }
+            | EventKind::VolumeUnmountFailed { pod, .. }
+            | EventKind::AllVolumesUnmounted { pod }
+            | EventKind::NodeOfPod { pod, .. }
+            | EventKind::AppSignalLogged { pod, .. } => (Some(pod), vec![]),
+            _ => (None, vec![]),
+        };
+        let Some(pod) = pod else { return };
+        if let (Some(uid), Some(ns), Some(name)) = (&pod.uid, &pod.namespace, &pod.name) {
+            self.names.entry(uid.clone()).or_insert_with(|| (ns.clone(), name.clone()));
+            let list = self.by_name.entry((ns.clone(), name.clone())).or_default();
+            if let Some(t) = at {
+                match list.iter_mut().find(|(_, u)| u == uid) {
+                    Some(entry) => entry.0 = entry.0.min(t),
+                    None => list.push((t, uid.clone())),
+                }
+            }
+        }
+        let anchor = match (&pod.uid, &pod.namespace, &pod.name) {
+            (Some(u), _, _) => Some(Key::Uid(u.clone())),
+            (None, Some(ns), Some(n)) if !ids.is_empty() => Some(Key::Name(ns.clone(), n.clone())),
+            _ => None,
+        };
+        if let Some(a) = anchor {
+            self.key(a.clone());
+            for k in ids {
+                self.union(a.clone(), k);
+            }
+        }
+    }
+
+    /// Resolves a name-only reference to the UID live at `at`.
+    pub fn uid_for_name(&self, ns: &str, name: &str, at: Option<Instant>) -> Option<String> {
+        let list = self.by_name.get(&(ns.to_string(), name.to_string()))?;
+        if list.len() == 1 {
+            return Some(list[0].1.clone());
+        }
+        let chosen = at.and_then(|t| list.iter().rev().find(|(first, _)| first.utc <= t.utc + chrono::Duration::seconds(1)));
+        Some(chosen.unwrap_or(&list[0]).1.clone())
+    }
+
+    /// The key a Pod reference stands for at a given time.
+    pub fn pod_key(&self, pod: &PodRef, at: Option<Instant>) -> Option<Key> {
+        if let Some(u) = &pod.uid {
+            return Some(Key::Uid(u.clone()));
+        }
+        let (ns, name) = (pod.namespace.as_ref()?, pod.name.as_ref()?);
+        Some(match self.uid_for_name(ns, name, at) {
+            Some(u) => Key::Uid(u),
+            None => Key::Name(ns.clone(), name.clone()),
+        })
+    }
+
+    /// Index of a key, created when new.
+    pub fn key(&mut self, k: Key) -> usize {
+        if let Some(&i) = self.keys.get(&k) {
+            return i;
+        }
+        let i = self.parent.len();
+        self.parent.push(i);
+        self.keys.insert(k, i);
+        i
+    }
+
+    /// The group a key belongs to (created on first use).
+    pub fn group(&mut self, k: Key) -> usize {
+        let i = self.key(k);
+        self.find(i)
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: Key, b: Key) {
+        let (ia, ib) = (self.key(a), self.key(b));
+        let (ra, rb) = (self.find(ia), self.find(ib));
+        if ra != rb {
+            self.parent[rb] = ra;
+        }
+    }
+
+    /// All keys of a group.
+    pub fn members(&mut self) -> HashMap<usize, Vec<Key>> {
+        let keys: Vec<(Key, usize)> = self.keys.iter().map(|(k, i)| (k.clone(), *i)).collect();
+        let mut out: HashMap<usize, Vec<Key>> = HashMap::new();
+        for (k, i) in keys {
+            let r = self.find(i);
+            out.entry(r).or_default().push(k);
+        }
+        out
+    }
+}

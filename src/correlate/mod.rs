@@ -1,0 +1,476 @@
+//! The correlator: turns a run's events into one timeline per Pod.
+//!
+//! It knows nothing about log formats: it joins events by the IDs they name
+//! ([`identity`]) and files each under its Pod and container, keeping the
+//! first (or, where it matters, the last) occurrence of every fact with the
+//! line that proves it.
+
+pub mod identity;
+
+use crate::event::{Event, EventKind, Origin, PodRef, StopCause, TerminatedState};
+use crate::time::{Instant, Zone};
+use identity::{Identity, Key};
+use std::collections::HashMap;
+
+/// A fact's time and proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// When.
+    pub at: Instant,
+    /// Which line.
+    pub origin: Origin,
+}
+
+/// Everything known about one container instance's stop.
+#[derive(Debug, Clone, Default)]
+pub struct ContainerTimeline {
+    /// Runtime ID.
+    pub id: Option<String>,
+    /// Container name.
+    pub name: Option<String>,
+    /// `Killing container with a grace period override` (value, when).
+    pub kill_override: Option<(i64, Mark)>,
+    /// `Killing container with a grace period` (value, when, ≥1.28 shape).
+    pub kill_request: Option<(i64, Mark, Option<bool>)>,
+    /// `Running preStop hook`.
+    pub prestop_started: Option<Mark>,
+    /// `PreStop hook completed`.
+    pub prestop_finished: Option<Mark>,
+    /// `PreStop hook failed`.
+    pub prestop_failed: Option<(Mark, String)>,
+    /// `PreStop hook not completed in grace period`.
+    pub prestop_timeout: Option<Mark>,
+    /// Runtime `StopContainer … with timeout N`.
+    pub stop_requested: Option<(i64, Mark)>,
+    /// Runtime stop signal.
+    pub signal: Option<(String, Mark)>,
+    /// Runtime `Kill container`.
+    pub kill_sent: Option<Mark>,
+    /// Runtime `StopContainer … returns successfully`.
+    pub stop_returned: Option<Mark>,
+    /// kubelet `Container exited normally` (its StopContainer returned).
+    pub kubelet_stop_returned: Option<Mark>,
+    /// `Container to stop … current state "CONTAINER_EXITED"`.
+    pub already_exited: Option<Mark>,
+    /// Runtime exit event: code, exit time, line.
+    pub exit_event: Option<(Option<i32>, Option<Instant>, Mark)>,
+    /// kubelet `Generic (PLEG): container finished` (code, line).
+    pub finished: Option<(Option<i32>, Mark)>,
+    /// kubelet PLEG `ContainerDied`.
+    pub died: Option<Mark>,
+    /// containerd `shim disconnected`.
+    pub shim_disconnected: Option<Mark>,
+    /// Terminated state from a status patch, with its finish time.
+    pub status: Option<(TerminatedState, Option<Instant>, Mark)>,
+    /// OOM evidence (detail, line).
+    pub oom: Option<(String, Mark)>,
+    /// Probe restart decision (probe, line).
+    pub probe_restart: Option<(String, Mark)>,
+    /// App line about the signal.
+    pub app_signal: Option<(String, Mark)>,
+    /// Earliest time anything mentions this container.
+    pub first_seen: Option<Instant>,
+}
+
+/// Everything known about one Pod's stop.
+#[derive(Debug, Clone, Default)]
+pub struct PodTimeline {
+    /// UID.
+    pub uid: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Node.
+    pub node: Option<String>,
+    /// Kubernetes version of the node, when a version file says it.
+    pub version: Option<String>,
+    /// First `SyncLoop DELETE`.
+    pub delete: Option<Mark>,
+    /// Removal from the API.
+    pub removed: Option<Mark>,
+    /// Kubelet-initiated stop.
+    pub kubelet_stop: Option<(StopCause, Mark)>,
+    /// Containers, in order of first appearance.
+    pub containers: Vec<ContainerTimeline>,
+    /// First `StopPodSandbox … returns successfully`.
+    pub sandbox_stopped: Option<Mark>,
+    /// First `TearDown network … successfully`.
+    pub network_torn_down: Option<Mark>,
+    /// Last `UnmountVolume.TearDown succeeded`.
+    pub volume_unmounted: Option<Mark>,
+    /// `All volumes are unmounted for pod`.
+    pub all_volumes_unmounted: Option<Mark>,
+    /// Failed volume teardowns (line, volume, error).
+    pub volume_failures: Vec<(Mark, String, String)>,
+    /// Volumes whose teardown succeeded.
+    pub volumes_ok: Vec<String>,
+    /// A probe failure without a container ID.
+    pub probe_failed: Option<(String, Mark)>,
+    /// Last log time of the Pod's node (for "stuck" judgements).
+    pub logs_end: Option<Instant>,
+    /// True when anything beyond identity was seen.
+    pub has_lifecycle: bool,
+}
+
+/// What the correlator needs besides events.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Zone for zone-less stamps inside events (status times are always full).
+    pub zone: Zone,
+    /// Kubernetes version per node from version files.
+    pub node_versions: HashMap<String, String>,
+    /// Last log time per node (and `""` for unknown nodes).
+    pub logs_end: HashMap<String, Instant>,
+}
+
+/// Builds per-Pod timelines from resolved events (any order).
+pub fn correlate(mut events: Vec<Event>, ctx: &Context) -> Vec<PodTimeline> {
+    events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. }));
+    events.sort_by(|a, b| a.at.cmp(&b.at).then(a.origin.cmp(&b.origin)));
+    let mut ident = Identity::build(&events);
+    let mut groups: HashMap<usize, PodTimeline> = HashMap::new();
+    let mut order: Vec<usize> = Vec::new();
+    for e in &events {
+        let Some(key) = key_of(&ident, e) else { continue };
+        let g = ident.group(key);
+        let tl = groups.entry(g).or_insert_with(|| {
+            order.push(g);
+            PodTimeline::default()
+        });
+        if tl.node.is_none() {
+            tl.node = e.node.as_deref().map(str::to_string);
+        }
+        apply(tl, e, &ident, ctx);
+    }
+    // Fill identity from the group's keys.
+    let members = ident.members();
+    let mut out = Vec::new();
+    for g in order {
+        let Some(mut tl) = groups.remove(&g) else { continue };
+        for k in members.get(&g).into_iter().flatten() {
+            match k {
+                Key::Uid(u) => {
+                    tl.uid.get_or_insert_with(|| u.clone());
+                }
+                Key::Name(ns, n) => {
+                    tl.namespace.get_or_insert_with(|| ns.clone());
+                    tl.name.get_or_insert_with(|| n.clone());
+                }
+                _ => {}
+            }
+        }
+        if let Some(u) = &tl.uid {
+            if let Some((ns, n)) = ident.names.get(u) {
+                tl.namespace = Some(ns.clone());
+                tl.name = Some(n.clone());
+            }
+        }
+        for c in &mut tl.containers {
+            if c.name.is_none() {
+                c.name = c.id.as_ref().and_then(|i| ident.container_names.get(i).cloned());
+            }
+        }
+        if let Some(n) = &tl.node {
+            tl.version = ctx.node_versions.get(n).cloned();
+        }
+        tl.logs_end = tl.node.as_ref().and_then(|n| ctx.logs_end.get(n)).or_else(|| ctx.logs_end.get("")).copied();
+        if tl.has_lifecycle || tl.uid.is_some() || tl.name.is_some() {
+            out.push(tl);
+        }
+    }
+    out
+}
+
+/// The identity key an event files under.
+fn key_of(ident: &Identity, e: &Event) -> Option<Key> {
+    let pod_or = |pod: &PodRef, id: Option<&String>| -> Option<Key> {
+        if let Some(u) = &pod.uid {
+            return Some(Key::Uid(u.clone()));
+        }
+        if let Some(id) = id {
+            return Some(ident.runtime_key(id));
+        }
+        ident.pod_key(pod, e.at)
+    };
+    match &e.kind {
+        EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => Some(Key::Sandbox(sandbox.clone())),
+        EventKind::SandboxSeen { .. } => None,
+        EventKind::ContainerOfPod { pod, container, .. } => pod_or(pod, container.as_ref()),
+        EventKind::KillRequested { pod, container, .. }
+        | EventKind::PreStopStarted { pod, container, .. }
+        | EventKind::PreStopFinished { pod, container, .. }
+        | EventKind::PreStopFailed { pod, container, .. }
+        | EventKind::PreStopTimedOut { pod, container, .. }
+        | EventKind::KubeletStopReturned { pod, container, .. }
+        | EventKind::ProbeRestart { pod, container, .. } => pod_or(pod, container.as_ref()),
+        EventKind::ContainerFinished { pod, container, .. } => pod_or(pod, Some(container)),
+        EventKind::ContainerDied { pod, id } => pod_or(pod, Some(id)),
+        EventKind::StatusTerminated { pod, state } => pod_or(pod, state.container_id.as_ref()),
+        EventKind::Oom { container, pod, .. } => pod_or(pod, container.as_ref()),
+        EventKind::DeleteSeen { pod }
+        | EventKind::Removed { pod }
+        | EventKind::PodAdded { pod }
+        | EventKind::KubeletStop { pod, .. }
+        | EventKind::ProbeFailed { pod, .. }
+        | EventKind::VolumeUnmountStarted { pod, .. }
+        | EventKind::VolumeUnmounted { pod, .. }
+        | EventKind::VolumeUnmountFailed { pod, .. }
+        | EventKind::AllVolumesUnmounted { pod }
+        | EventKind::NodeOfPod { pod, .. }
+        | EventKind::AppSignalLogged { pod, .. } => ident.pod_key(pod, e.at),
+        EventKind::StopRequested { container, .. }
+        | EventKind::SignalSent { container, .. }
+        | EventKind::KillSent { container }
+        | EventKind::StopReturned { container }
+        | EventKind::AlreadyExited { container } => Some(ident.runtime_key(container)),
+        EventKind::Exited { id, .. } | EventKind::ShimDisconnected { id } => Some(ident.runtime_key(id)),
+        EventKind::SandboxStopped { sandbox } | EventKind::NetworkTornDown { sandbox } => Some(Key::Sandbox(sandbox.clone())),
+    }
+}
+
+fn first(slot: &mut Option<Mark>, m: Mark) {
+    if slot.is_none() {
+        *slot = Some(m);
+    }
+}
+
+/// Finds (or creates) the container an event is about.
+fn container<'a>(tl: &'a mut PodTimeline, ident: &Identity, id: Option<&String>, name: Option<&String>, at: Option<Instant>) -> Option<&'a mut ContainerTimeline> {
+    if let Some(id) = id {
+        if ident.sandboxes.contains(id) {
+            return None;
+        }
+        let pos = match tl.containers.iter().position(|c| c.id.as_ref() == Some(id)) {
+            Some(p) => p,
+            None => {
+                // A name-only entry for the same container becomes this one.
+                let named = name.or_else(|| ident.container_names.get(id));
+                match tl.containers.iter().position(|c| c.id.is_none() && named.is_some() && c.name.as_ref() == named) {
+                    Some(p) => {
+                        tl.containers[p].id = Some(id.clone());
+                        p
+                    }
+                    None => {
+                        tl.containers.push(ContainerTimeline { id: Some(id.clone()), first_seen: at, ..ContainerTimeline::default() });
+                        tl.containers.len() - 1
+                    }
+                }
+            }
+        };
+        let c = &mut tl.containers[pos];
+        if c.name.is_none() {
+            c.name = name.cloned().or_else(|| ident.container_names.get(id).cloned());
+        }
+        return Some(c);
+    }
+    let name = name?;
+    // The latest instance of that name that existed by then.
+    let pos = tl
+        .containers
+        .iter()
+        .rposition(|c| c.name.as_ref() == Some(name) && c.first_seen.zip(at).is_none_or(|(f, t)| f <= t))
+        .or_else(|| tl.containers.iter().position(|c| c.name.as_ref() == Some(name)));
+    let pos = match pos {
+        Some(p) => p,
+        None => {
+            tl.containers.push(ContainerTimeline { name: Some(name.clone()), first_seen: at, ..ContainerTimeline::default() });
+            tl.containers.len() - 1
+        }
+    };
+    Some(&mut tl.containers[pos])
+}
+
+fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
+    let Some(at) = e.at else {
+        // Identity-only facts without a time (e.g. a log file's path) still name containers.
+        if let EventKind::ContainerOfPod { container, name, .. } = &e.kind {
+            let _ = container_mut(tl, ident, container.as_ref(), name.as_ref(), None);
+        }
+        return;
+    };
+    let m = Mark { at, origin: e.origin };
+    let mut lifecycle = true;
+    match &e.kind {
+        EventKind::SandboxCreated { .. } | EventKind::SandboxSeen { .. } | EventKind::PodAdded { .. } => lifecycle = false,
+        EventKind::ContainerCreated { container, name, .. } => {
+            let _ = container_mut(tl, ident, Some(container), Some(name), Some(at));
+            lifecycle = false;
+        }
+        EventKind::ContainerOfPod { container, name, .. } => {
+            if container.is_some() || name.is_some() {
+                let _ = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at));
+            }
+            lifecycle = false;
+        }
+        EventKind::DeleteSeen { .. } => first(&mut tl.delete, m),
+        EventKind::Removed { .. } => first(&mut tl.removed, m),
+        EventKind::KubeletStop { cause, .. } => {
+            if tl.kubelet_stop.is_none() {
+                tl.kubelet_stop = Some((*cause, m));
+            }
+        }
+        EventKind::KillRequested { container, name, grace_s, is_override, modern, .. } => {
+            if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
+                if *is_override {
+                    if c.kill_override.is_none() {
+                        c.kill_override = Some((*grace_s, m));
+                    } else if c.kill_request.is_none() {
+                        // 1.21 prints the override wording for the ordinary line too.
+                        c.kill_request = Some((*grace_s, m, *modern));
+                    }
+                } else if c.kill_request.is_none() {
+                    c.kill_request = Some((*grace_s, m, *modern));
+                }
+            }
+        }
+        EventKind::PreStopStarted { container, name, .. } => {
+            if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
+                first(&mut c.prestop_started, m);
+            }
+        }
+        EventKind::PreStopFinished { container, name, .. } => {
+            if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
+                first(&mut c.prestop_finished, m);
+            }
+        }
+        EventKind::PreStopFailed { container, name, message, .. } => {
+            if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
+                if c.prestop_failed.is_none() {
+                    c.prestop_failed = Some((m, message.clone()));
+                }
+            }
+        }
+        EventKind::PreStopTimedOut { container, name, .. } => {
+            if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
+                first(&mut c.prestop_timeout, m);
+            }
+        }
+        EventKind::KubeletStopReturned { container, name, .. } => {
+            if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
+                first(&mut c.kubelet_stop_returned, m);
+            }
+        }
+        EventKind::ContainerFinished { container, exit_code, .. } => {
+            if let Some(c) = container_mut(tl, ident, Some(container), None, Some(at)) {
+                if c.finished.is_none() {
+                    c.finished = Some((*exit_code, m));
+                }
+            }
+        }
+        EventKind::ContainerDied { id, .. } => {
+            if let Some(c) = container_mut(tl, ident, Some(id), None, Some(at)) {
+                first(&mut c.died, m);
+            }
+        }
+        EventKind::ProbeRestart { container, name, probe, .. } => {
+            if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
+                if c.probe_restart.is_none() {
+                    c.probe_restart = Some((probe.clone(), m));
+                }
+            }
+        }
+        EventKind::ProbeFailed { probe, .. } => {
+            if tl.probe_failed.is_none() {
+                tl.probe_failed = Some((probe.clone(), m));
+            }
+            lifecycle = false;
+        }
+        EventKind::StatusTerminated { state, .. } => {
+            let finished = state.finished_at.and_then(|s| s.resolve(0, &ctx.zone));
+            let placeholder = state.reason.as_deref() == Some("ContainerStatusUnknown");
+            if let Some(c) = container_mut(tl, ident, state.container_id.as_ref(), Some(&state.container), Some(at)) {
+                if c.status.is_none() || (c.status.as_ref().is_some_and(|(s, _, _)| s.reason.as_deref() == Some("ContainerStatusUnknown")) && !placeholder) {
+                    c.status = Some((state.clone(), finished, m));
+                }
+            }
+        }
+        EventKind::VolumeUnmountStarted { .. } => {}
+        EventKind::VolumeUnmounted { volume, .. } => {
+            tl.volume_unmounted = Some(m);
+            tl.volumes_ok.push(volume.clone());
+        }
+        EventKind::VolumeUnmountFailed { volume, error, .. } => tl.volume_failures.push((m, volume.clone(), error.clone())),
+        EventKind::AllVolumesUnmounted { .. } => first(&mut tl.all_volumes_unmounted, m),
+        EventKind::NodeOfPod { node, .. } => {
+            if tl.node.is_none() {
+                tl.node = Some(node.clone());
+            }
+            lifecycle = false;
+        }
+        EventKind::StopRequested { container, timeout_s } => {
+            if let Some(c) = container_mut(tl, ident, Some(container), None, Some(at)) {
+                if c.stop_requested.is_none() {
+                    c.stop_requested = Some((*timeout_s, m));
+                }
+            }
+        }
+        EventKind::SignalSent { container, signal } => {
+            if let Some(c) = container_mut(tl, ident, Some(container), None, Some(at)) {
+                if c.signal.is_none() {
+                    c.signal = Some((signal.clone(), m));
+                }
+            }
+        }
+        EventKind::KillSent { container } => {
+            if let Some(c) = container_mut(tl, ident, Some(container), None, Some(at)) {
+                first(&mut c.kill_sent, m);
+            }
+        }
+        EventKind::StopReturned { container } => {
+            if let Some(c) = container_mut(tl, ident, Some(container), None, Some(at)) {
+                first(&mut c.stop_returned, m);
+            }
+        }
+        EventKind::AlreadyExited { container } => {
+            if let Some(c) = container_mut(tl, ident, Some(container), None, Some(at)) {
+                first(&mut c.already_exited, m);
+            }
+        }
+        EventKind::Exited { id, exit_code, exited_at, sandbox } => {
+            if *sandbox || ident.sandboxes.contains(id) {
+                lifecycle = false;
+            } else if let Some(c) = container_mut(tl, ident, Some(id), None, Some(at)) {
+                if c.exit_event.is_none() {
+                    let when = exited_at.and_then(|s| s.resolve(0, &ctx.zone));
+                    c.exit_event = Some((*exit_code, when, m));
+                }
+            }
+        }
+        EventKind::Oom { container, detail, .. } => {
+            let target = match container {
+                Some(_) => container_mut(tl, ident, container.as_ref(), None, Some(at)),
+                // A Pod-level OOM: the only container, if there is one.
+                None if tl.containers.len() == 1 => tl.containers.first_mut(),
+                None => None,
+            };
+            if let Some(c) = target {
+                if c.oom.is_none() {
+                    c.oom = Some((detail.clone(), m));
+                }
+            }
+        }
+        EventKind::SandboxStopped { .. } => first(&mut tl.sandbox_stopped, m),
+        EventKind::NetworkTornDown { .. } => first(&mut tl.network_torn_down, m),
+        EventKind::ShimDisconnected { id } => {
+            lifecycle = false;
+            if let Some(c) = container_mut(tl, ident, Some(id), None, Some(at)) {
+                first(&mut c.shim_disconnected, m);
+            }
+        }
+        EventKind::AppSignalLogged { name, text, .. } => {
+            if let Some(c) = container_mut(tl, ident, None, Some(name), Some(at)) {
+                if c.app_signal.is_none() {
+                    c.app_signal = Some((text.clone(), m));
+                }
+            }
+        }
+    }
+    if lifecycle {
+        tl.has_lifecycle = true;
+    }
+}
+
+fn container_mut<'a>(tl: &'a mut PodTimeline, ident: &Identity, id: Option<&String>, name: Option<&String>, at: Option<Instant>) -> Option<&'a mut ContainerTimeline> {
+    container(tl, ident, id, name, at)
+}

@@ -1,0 +1,65 @@
+//! journald `short`, `short-precise`, `short-iso` and RFC 3164 file lines.
+
+use super::{split_ident, Envelope, EnvelopeKind};
+use crate::time::{month_from_abbrev, parse_clock, parse_rfc3339_prefix, Stamp};
+use std::borrow::Cow;
+
+/// `Mar 18 10:21:19[.123456] host ident[pid]: msg` (day zero- or space-padded).
+pub fn parse_short(line: &str) -> Option<Envelope<'_>> {
+    let month = month_from_abbrev(line.get(0..3)?)?;
+    if line.as_bytes().get(3) != Some(&b' ') {
+        return None;
+    }
+    let rest = line[4..].trim_start_matches(' ');
+    let day_end = rest.find(' ')?;
+    let day: u32 = rest[..day_end].parse().ok()?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    let rest = &rest[day_end + 1..];
+    let (hour, minute, second, nanos, digits, used) = parse_clock(rest)?;
+    let rest = rest[used..].strip_prefix(' ')?;
+    let stamp = Stamp {
+        year: None,
+        year_offset: 0,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        nanos,
+        digits,
+        offset_s: None,
+    };
+    Some(host_and_ident(rest, EnvelopeKind::Journald, stamp))
+}
+
+/// `2025-03-18T10:21:19+00:00 host ident[pid]: msg` (short-iso, rsyslog RFC 3339).
+pub fn parse_iso(line: &str) -> Option<Envelope<'_>> {
+    let (stamp, used) = parse_rfc3339_prefix(line)?;
+    let rest = line[used..].strip_prefix(' ')?;
+    Some(host_and_ident(rest, EnvelopeKind::JournaldIso, stamp))
+}
+
+fn host_and_ident(rest: &str, kind: EnvelopeKind, stamp: Stamp) -> Envelope<'_> {
+    // With a host: "host ident[pid]: msg"; with --no-hostname: "ident[pid]: msg".
+    let first_end = rest.find(' ').unwrap_or(rest.len());
+    let first = &rest[..first_end];
+    if first.ends_with(':') || first.contains('[') {
+        if let Some((ident, body)) = split_ident(rest) {
+            return Envelope { kind, stamp: Some(stamp), host: None, ident: Some(ident), body: Cow::Borrowed(body) };
+        }
+    }
+    let after_host = rest.get(first_end + 1..).unwrap_or("");
+    match split_ident(after_host) {
+        Some((ident, body)) => Envelope {
+            kind,
+            stamp: Some(stamp),
+            host: Some(first),
+            ident: Some(ident),
+            body: Cow::Borrowed(body),
+        },
+        // A line without an identifier (e.g. a cut prefix): keep the text.
+        None => Envelope { kind, stamp: Some(stamp), host: Some(first), ident: None, body: Cow::Borrowed(after_host) },
+    }
+}

@@ -1,0 +1,167 @@
+//! Envelopes: the prefix a log shipper wraps around a component's line.
+//!
+//! An envelope may carry a timestamp, a host and an identifier (`kubelet`,
+//! `containerd[110]`); the component's own line is the `body`. Recognisers
+//! are tried from the most to the least specific; a line no recogniser
+//! claims is passed on whole as a bare line (redacted or cut prefixes such
+//! as `......` are trimmed).
+
+mod cri;
+mod journald;
+mod json_lines;
+mod syslog;
+
+use crate::time::Stamp;
+use std::borrow::Cow;
+
+pub use cri::parse as parse_cri;
+
+/// Which envelope wrapped a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EnvelopeKind {
+    /// journald `short`/`short-precise` or RFC 3164 syslog (`Mar 18 10:21:19 host ident[pid]: …`).
+    Journald,
+    /// journald `short-iso` or rsyslog RFC 3339 file format.
+    JournaldIso,
+    /// RFC 3164/5424 syslog with a `<PRI>` prefix.
+    Syslog,
+    /// `journalctl -o json`.
+    JournalJson,
+    /// CRI container log line (`<RFC3339Nano> stdout F …`).
+    Cri,
+    /// No envelope (or one cut off).
+    Bare,
+}
+
+impl EnvelopeKind {
+    /// The name used in the JSON `inputs[].formats` list.
+    pub fn name(self) -> &'static str {
+        match self {
+            EnvelopeKind::Journald => "journald",
+            EnvelopeKind::JournaldIso => "journald-iso",
+            EnvelopeKind::Syslog => "syslog",
+            EnvelopeKind::JournalJson => "journald-json",
+            EnvelopeKind::Cri => "cri",
+            EnvelopeKind::Bare => "bare",
+        }
+    }
+}
+
+/// A line split into its envelope and the component's own text.
+#[derive(Debug, Clone)]
+pub struct Envelope<'a> {
+    /// Which envelope it was.
+    pub kind: EnvelopeKind,
+    /// The envelope's timestamp, if any.
+    pub stamp: Option<Stamp>,
+    /// Host name from the envelope.
+    pub host: Option<&'a str>,
+    /// Identifier (`kubelet`, `containerd`, `kernel`, `systemd`), without `[pid]`.
+    pub ident: Option<&'a str>,
+    /// The component's line.
+    pub body: Cow<'a, str>,
+}
+
+impl<'a> Envelope<'a> {
+    fn bare(line: &'a str) -> Envelope<'a> {
+        let trimmed = line.trim_start_matches(|c: char| c == '.' || c == ' ' || c == '\u{2026}');
+        Envelope {
+            kind: EnvelopeKind::Bare,
+            stamp: None,
+            host: None,
+            ident: None,
+            body: Cow::Borrowed(trimmed),
+        }
+    }
+}
+
+/// Splits a line into envelope and body. Never fails: unknown shapes are bare.
+pub fn split(line: &str) -> Envelope<'_> {
+    let b = line.as_bytes();
+    match b.first() {
+        Some(b'<') => syslog::parse(line).unwrap_or_else(|| Envelope::bare(line)),
+        Some(b'{') => json_lines::parse(line).unwrap_or_else(|| Envelope::bare(line)),
+        Some(c) if c.is_ascii_uppercase() && b.len() > 15 => {
+            journald::parse_short(line).unwrap_or_else(|| Envelope::bare(line))
+        }
+        Some(c) if c.is_ascii_digit() && b.len() > 20 && b[4] == b'-' => cri::parse(line)
+            .map(|c| c.envelope)
+            .or_else(|| journald::parse_iso(line))
+            .unwrap_or_else(|| Envelope::bare(line)),
+        _ => Envelope::bare(line),
+    }
+}
+
+/// True for journald's own header/footer lines (`-- Logs begin at … --`).
+pub fn is_journal_banner(line: &str) -> bool {
+    line.starts_with("-- ") && (line.ends_with(" --") || line.contains("No entries"))
+}
+
+/// Splits `ident[pid]:` into the identifier; shared by journald and syslog.
+fn split_ident(rest: &str) -> Option<(&str, &str)> {
+    let colon = rest.find(": ").or_else(|| rest.strip_suffix(':').map(|r| r.len()))?;
+    let tag = &rest[..colon];
+    if tag.is_empty() || tag.contains(' ') {
+        return None;
+    }
+    let ident = tag.split('[').next().unwrap_or(tag);
+    let body = rest.get(colon + 2..).unwrap_or("");
+    Some((ident, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journald_short() {
+        let e = split("Mar 18 10:21:19 kind-worker kubelet[246]: I0318 10:21:19.149698     246 kubelet.go:2407] \"SyncLoop ADD\"");
+        assert_eq!(e.kind, EnvelopeKind::Journald);
+        assert_eq!(e.host, Some("kind-worker"));
+        assert_eq!(e.ident, Some("kubelet"));
+        assert!(e.body.starts_with("I0318 10:21:19.149698"));
+        let st = e.stamp.unwrap();
+        assert_eq!((st.month, st.day, st.hour, st.second), (3, 18, 10, 19));
+    }
+
+    #[test]
+    fn syslog_space_padded_day_and_kernel() {
+        let e = split("May  9 18:14:43 aks-node kernel: [  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG");
+        assert_eq!(e.ident, Some("kernel"));
+        assert_eq!(e.stamp.unwrap().day, 9);
+        assert!(e.body.starts_with("[  139.201465]"));
+    }
+
+    #[test]
+    fn snap_ident() {
+        let e = split("Nov 18 13:57:42 insujang-tmaxlinux microk8s.daemon-containerd[8816]: time=\"2019-11-18T13:57:42.617846445+09:00\" level=info msg=\"x\"");
+        assert_eq!(e.ident, Some("microk8s.daemon-containerd"));
+    }
+
+    #[test]
+    fn bare_and_redacted() {
+        let e = split("I0507 11:59:35.029584    3224 kubelet.go:2408] \"SyncLoop REMOVE\"");
+        assert_eq!(e.kind, EnvelopeKind::Bare);
+        let e = split("...... I0507 11:59:35.029584    3224 kubelet.go:2408] \"SyncLoop REMOVE\"");
+        assert!(e.body.starts_with("I0507"));
+    }
+
+    #[test]
+    fn iso_and_cri() {
+        let e = split("2025-03-18T10:21:19+00:00 kind-worker kubelet[246]: I0318 x");
+        assert_eq!(e.kind, EnvelopeKind::JournaldIso);
+        assert_eq!(e.ident, Some("kubelet"));
+        let e = split("2026-04-16T11:53:43.1234Z stdout F [11:53:43] received SIGTERM");
+        assert_eq!(e.kind, EnvelopeKind::Cri);
+        assert_eq!(e.body, "[11:53:43] received SIGTERM");
+    }
+
+    #[test]
+    fn journal_json() {
+        let e = split(r#"{"__REALTIME_TIMESTAMP":"1742293282547387","_HOSTNAME":"kind-worker","SYSLOG_IDENTIFIER":"kubelet","MESSAGE":"I0318 10:21:22.547387     246 x.go:1] \"y\""}"#);
+        assert_eq!(e.kind, EnvelopeKind::JournalJson);
+        assert_eq!(e.host, Some("kind-worker"));
+        assert!(e.body.starts_with("I0318"));
+        assert_eq!(e.stamp.unwrap().year, Some(2025));
+    }
+}

@@ -1,0 +1,427 @@
+//! The rules: from a Pod's timeline to its stages, numbers, findings and
+//! outcome. One function per question; no formatting here.
+
+use crate::correlate::{ContainerTimeline, Mark, PodTimeline};
+use crate::event::StopCause;
+use crate::model::{ContainerReport, Deletion, Finding, FindingKind, Outcome, PodReport, Stage, StageReport};
+use crate::time::Instant;
+
+/// A container finished its stop later than the exit by at least this much: `slow_stop`.
+pub const SLOW_STOP_S: f64 = 5.0;
+/// The kubelet truncates preStop time to whole seconds, so an exit up to this
+/// much after `delete + grace` is within its own arithmetic.
+pub const OVERRUN_TOLERANCE_S: f64 = 1.0;
+/// A death this close to the stop timeout counts as "the timeout ran out".
+pub const TIMING_TOLERANCE_S: f64 = 0.5;
+
+/// Names `path:line` for evidence.
+pub struct Sources<'a> {
+    /// Display paths of the run's inputs, by index.
+    pub paths: &'a [String],
+}
+
+impl Sources<'_> {
+    /// `path:line` of a mark.
+    pub fn of(&self, m: &Mark) -> String {
+        let path = self.paths.get(m.origin.file as usize).map(String::as_str).unwrap_or("?");
+        format!("{path}:{}", m.origin.line)
+    }
+}
+
+/// What the rules concluded about one container.
+#[derive(Debug, Clone, Default)]
+struct Derived {
+    exit_code: Option<i32>,
+    exit_code_mark: Option<Mark>,
+    exited: Option<Mark>,
+    /// True when the exit time is exact (runtime exit event), not an upper bound.
+    exit_exact: bool,
+    stop_timeout: Option<i64>,
+    stop_mark: Option<Mark>,
+    prestop_s: Option<f64>,
+    grace: Option<i64>,
+}
+
+/// Turns a timeline into the Pod's report.
+pub fn assess(tl: &PodTimeline, src: &Sources) -> PodReport {
+    let derived: Vec<Derived> = tl.containers.iter().map(|c| derive(c, tl)).collect();
+    let mut findings = Vec::new();
+    let mut stages = Vec::new();
+    let stop_start = stop_start(tl);
+
+    if let Some(d) = tl.delete {
+        stages.push(stage(Stage::DeleteRequested, d, None, src));
+    }
+    for (c, d) in tl.containers.iter().zip(&derived) {
+        container_stages(c, d, src, &mut stages);
+        container_findings(tl, c, d, src, &mut findings);
+    }
+    pod_findings(tl, &derived, src, &mut findings);
+    if let Some(m) = tl.sandbox_stopped.filter(|m| after_stop(m, stop_start)) {
+        stages.push(stage(Stage::SandboxStopped, m, None, src));
+    }
+    if let Some(m) = tl.network_torn_down.filter(|m| after_stop(m, stop_start)) {
+        stages.push(stage(Stage::NetworkTornDown, m, None, src));
+    }
+    if let Some(m) = tl.volume_unmounted.or(tl.all_volumes_unmounted) {
+        stages.push(stage(Stage::VolumeUnmounted, m, None, src));
+    }
+    if let Some(m) = tl.removed {
+        stages.push(stage(Stage::Removed, m, None, src));
+    }
+    stages.sort_by(|a, b| a.at.cmp(&b.at).then(a.stage.cmp(&b.stage)));
+
+    let grace = derived.iter().filter(|d| d.stop_mark.is_some()).find_map(|d| d.grace).or_else(|| derived.iter().find_map(|d| d.grace));
+    let outcome = outcome(tl, &derived, &findings);
+    let last_exit = derived.iter().filter_map(|d| d.exited.map(|m| m.at)).max();
+    let duration_s = stop_start.and_then(|s| tl.removed.map(|r| r.at).or(last_exit).map(|end| round3(s.secs_until(&end))));
+    findings.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.kind.cmp(&b.kind)));
+
+    PodReport {
+        namespace: tl.namespace.clone(),
+        name: tl.name.clone(),
+        uid: tl.uid.clone(),
+        node: tl.node.clone(),
+        grace_period_s: grace,
+        deletion: deletion(tl),
+        outcome,
+        duration_s,
+        containers: tl
+            .containers
+            .iter()
+            .zip(&derived)
+            .map(|(c, d)| ContainerReport {
+                name: c.name.clone(),
+                id: c.id.clone(),
+                stop_signal: c.signal.as_ref().map(|s| s.0.clone()),
+                prestop_s: d.prestop_s,
+                stop_timeout_s: d.stop_timeout,
+                exit_code: d.exit_code,
+                exited_at: d.exited.map(|m| m.at),
+            })
+            .collect(),
+        stages,
+        findings,
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+fn stage(stage: Stage, m: Mark, container: Option<&String>, src: &Sources) -> StageReport {
+    StageReport { stage, at: m.at, container: container.cloned(), source: src.of(&m) }
+}
+
+/// When the Pod's stop began: the delete, the kubelet's own decision, or the first kill request.
+fn stop_start(tl: &PodTimeline) -> Option<Instant> {
+    let first_kill = tl
+        .containers
+        .iter()
+        .filter_map(|c| {
+            [c.prestop_started, c.kill_override.map(|k| k.1), c.kill_request.map(|k| k.1), c.stop_requested.map(|s| s.1)]
+                .into_iter()
+                .flatten()
+                .map(|m| m.at)
+                .min()
+        })
+        .min();
+    [tl.delete.map(|m| m.at), tl.kubelet_stop.map(|k| k.1.at), first_kill].into_iter().flatten().min()
+}
+
+fn after_stop(m: &Mark, start: Option<Instant>) -> bool {
+    start.is_none_or(|s| m.at >= s)
+}
+
+/// Exit code and time, stop timeout, preStop duration and grace of one container.
+fn derive(c: &ContainerTimeline, tl: &PodTimeline) -> Derived {
+    let mut d = Derived::default();
+    // Exit code: runtime exit event, then the kubelet's PLEG, then the status
+    // (a `ContainerStatusUnknown` 137 is a placeholder, not an exit code).
+    let status = c.status.as_ref().filter(|(s, _, _)| s.reason.as_deref() != Some("ContainerStatusUnknown"));
+    if let Some((Some(code), _, m)) = c.exit_event {
+        d.exit_code = Some(code);
+        d.exit_code_mark = Some(m);
+    } else if let Some((Some(code), m)) = c.finished {
+        d.exit_code = Some(code);
+        d.exit_code_mark = Some(m);
+    } else if let Some((s, _, m)) = status {
+        d.exit_code = s.exit_code;
+        d.exit_code_mark = s.exit_code.map(|_| *m);
+    }
+    // Exit time: exact from the runtime, else the first sign of death,
+    // corrected by the API's finishedAt when the signs came late.
+    if let Some((_, Some(at), m)) = c.exit_event {
+        d.exited = Some(Mark { at, origin: m.origin });
+        d.exit_exact = true;
+    } else {
+        let observed = [c.shim_disconnected, c.stop_returned, c.kubelet_stop_returned, c.finished.map(|f| f.1), c.died, c.already_exited, c.exit_event.map(|e| e.2)]
+            .into_iter()
+            .flatten()
+            .filter(|m| c.stop_requested.is_none_or(|(_, s)| m.at >= s.at) || c.kill_request.is_none())
+            .min_by_key(|m| m.at);
+        let finished = status.and_then(|(_, f, m)| f.map(|at| Mark { at, origin: m.origin }));
+        d.exited = match (observed, finished) {
+            (Some(o), Some(f)) if f.at.secs_until(&o.at) > 1.0 => Some(f),
+            (Some(o), _) => Some(o),
+            (None, f) => f,
+        };
+    }
+    // The stop: runtime timeout, else the kubelet's.
+    d.stop_timeout = c.stop_requested.map(|s| s.0).or(c.kill_request.map(|k| k.0));
+    d.stop_mark = c.stop_requested.map(|s| s.1).or(c.kill_request.map(|k| k.1));
+    d.prestop_s = prestop_seconds(c, tl);
+    d.grace = grace(c, tl, &d);
+    d
+}
+
+/// How long preStop ran: from its own lines, else inferred from the gap
+/// between the delete and the kubelet's post-preStop kill line.
+fn prestop_seconds(c: &ContainerTimeline, tl: &PodTimeline) -> Option<f64> {
+    if let Some(start) = c.prestop_started {
+        let end = c.prestop_finished.or(c.prestop_timeout).or(c.prestop_failed.as_ref().map(|f| f.0)).or(c.kill_request.map(|k| k.1)).or(c.stop_requested.map(|s| s.1))?;
+        return Some(round3(start.at.secs_until(&end.at).max(0.0)));
+    }
+    if c.prestop_finished.is_some() {
+        return None;
+    }
+    // No preStop lines (kubelet below -v=3): the V2 kill line comes after
+    // preStop, so a gap of a second or more after the override line (≥1.28)
+    // or the delete is the hook's run time.
+    let (_, kill, _) = c.kill_request?;
+    let from = c.kill_override.map(|k| k.1).filter(|o| o.at <= kill.at).or(tl.delete)?;
+    let gap = from.at.secs_until(&kill.at);
+    (gap >= 1.0 && gap < 3600.0).then(|| round3(gap))
+}
+
+/// True when the node runs Kubernetes ≥ 1.28 (preStop subtracted from the timeout).
+fn is_modern(c: &ContainerTimeline, tl: &PodTimeline) -> Option<bool> {
+    if let Some(v) = &tl.version {
+        let v = v.trim_start_matches('v');
+        let mut parts = v.split('.');
+        let major: u32 = parts.next()?.parse().ok()?;
+        let minor: u32 = parts.next()?.split(|ch: char| !ch.is_ascii_digit()).next()?.parse().ok()?;
+        return Some(major > 1 || minor >= 28);
+    }
+    c.kill_request.and_then(|k| k.2)
+}
+
+/// The effective grace period the kubelet applied (LOG-FORMATS §1.5).
+fn grace(c: &ContainerTimeline, tl: &PodTimeline, d: &Derived) -> Option<i64> {
+    let prestop_whole = d.prestop_s.map(|p| p.trunc() as i64).unwrap_or(0);
+    let v2 = c.kill_request.map(|k| k.0);
+    match (is_modern(c, tl), c.kill_override.map(|k| k.0), v2) {
+        // ≥1.28: override first, then preStop is subtracted, minimum 2.
+        (Some(true), Some(ov), Some(timeout)) => Some(ov.max(prestop_whole + timeout)),
+        (Some(true), Some(ov), None) => Some(ov),
+        (Some(true), None, Some(timeout)) => Some(timeout + prestop_whole),
+        // ≤1.27: the override (or the plain value) is the grace and the timeout.
+        (_, Some(ov), _) => Some(ov),
+        (_, None, Some(v)) => Some(v),
+        (_, None, None) => c.stop_requested.map(|s| s.0),
+    }
+}
+
+fn container_stages(c: &ContainerTimeline, d: &Derived, src: &Sources, out: &mut Vec<StageReport>) {
+    let name = c.name.as_ref();
+    if let Some(m) = c.prestop_started {
+        out.push(stage(Stage::PrestopStarted, m, name, src));
+    }
+    if let Some(m) = c.prestop_finished {
+        out.push(stage(Stage::PrestopFinished, m, name, src));
+    }
+    if let Some(m) = d.stop_mark {
+        out.push(stage(Stage::StopRequested, m, name, src));
+    }
+    if let Some((_, m)) = &c.signal {
+        out.push(stage(Stage::SignalSent, *m, name, src));
+    }
+    if let Some((_, m)) = &c.app_signal {
+        if d.stop_mark.is_some_and(|s| m.at.secs_until(&s.at) < 2.0) {
+            out.push(stage(Stage::AppSignalLogged, *m, name, src));
+        }
+    }
+    if let Some(m) = c.kill_sent {
+        out.push(stage(Stage::KillSent, m, name, src));
+    }
+    if let Some(m) = d.exited {
+        out.push(stage(Stage::Exited, m, name, src));
+    }
+}
+
+fn finding(kind: FindingKind, container: Option<&String>, message: String, evidence: Vec<String>) -> Finding {
+    Finding { kind, severity: kind.severity(), container: container.cloned(), message, evidence }
+}
+
+/// 128 + signal number for the signals a stop uses.
+fn signal_exit_code(signal: &str) -> Option<i32> {
+    Some(128 + match signal {
+        "SIGHUP" => 1,
+        "SIGINT" => 2,
+        "SIGQUIT" => 3,
+        "SIGUSR1" => 10,
+        "SIGUSR2" => 12,
+        "SIGTERM" => 15,
+        "SIGWINCH" => 28,
+        _ => return None,
+    })
+}
+
+fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src: &Sources, out: &mut Vec<Finding>) {
+    let name = c.name.as_ref();
+    let label = name.map(|n| format!("container {n}")).unwrap_or_else(|| "the container".into());
+    let ev = |marks: &[Option<Mark>]| -> Vec<String> { marks.iter().flatten().map(|m| src.of(m)).collect() };
+    let oom = c.oom.as_ref().map(|o| o.1).or_else(|| c.status.as_ref().filter(|s| s.0.reason.as_deref() == Some("OOMKilled")).map(|s| s.2));
+    let stopped = d.stop_mark.is_some() || c.signal.is_some() || c.kill_sent.is_some();
+    let oom = oom.or_else(|| {
+        // Exit 137 with no stop request and no kill from the runtime: the kernel killed it.
+        (d.exit_code == Some(137) && !stopped).then_some(d.exit_code_mark).flatten()
+    });
+    let mut killed = false;
+
+    if let Some(m) = oom {
+        let detail = c.oom.as_ref().map(|o| o.0.clone()).unwrap_or_else(|| "exit 137 without a stop request".into());
+        out.push(finding(FindingKind::OomKilled, name, format!("{label} was killed by the OOM killer ({detail})"), ev(&[Some(m), d.exit_code_mark])));
+    } else if let Some(k) = c.kill_sent {
+        let exited_before = d.exit_exact && d.exited.is_some_and(|e| e.at < k.at);
+        let other_code = d.exit_code.is_some_and(|code| code != 137);
+        if exited_before || other_code {
+            let code = d.exit_code.map(|c| format!(" with exit code {c}")).unwrap_or_default();
+            let when = d.exited.filter(|_| d.exit_exact).map(|e| format!(" {:.3} s before it", e.at.secs_until(&k.at))).unwrap_or_default();
+            out.push(finding(FindingKind::KillAfterExit, name, format!("the runtime sent SIGKILL to {label}, but the process had already exited{code}{when}: not a real SIGKILL"), ev(&[Some(k), d.exited, d.exit_code_mark])));
+        } else {
+            killed = true;
+            let timeout = d.stop_timeout.map(|t| format!(" after its {t} s stop timeout")).unwrap_or_default();
+            out.push(finding(FindingKind::Sigkill, name, format!("{label} did not stop on the stop signal and was SIGKILLed{timeout} (exit {})", d.exit_code.map(|c| c.to_string()).unwrap_or_else(|| "unknown".into())), ev(&[d.stop_mark, Some(k), d.exit_code_mark])));
+        }
+    } else if let (Some(stop), Some(timeout)) = (d.stop_mark, d.stop_timeout) {
+        // No runtime log: a kill proven by timing (the timeout ran out, then it died).
+        let runtime_logged = c.stop_requested.is_some() || c.signal.is_some();
+        let death = [c.finished.map(|f| f.1), c.died, c.kubelet_stop_returned, c.stop_returned].into_iter().flatten().min_by_key(|m| m.at);
+        if !runtime_logged && d.exit_code.is_none_or(|code| code == 137) && !d.exit_exact {
+            if let Some(death) = death {
+                let waited = stop.at.secs_until(&death.at);
+                if timeout > 0 && waited >= timeout as f64 - TIMING_TOLERANCE_S {
+                    killed = true;
+                    out.push(finding(FindingKind::Sigkill, name, format!("{label} was still running when its {timeout} s stop timeout ran out (died {waited:.1} s after the stop request): SIGKILL, proven by timing"), ev(&[Some(stop), Some(death)])));
+                }
+            }
+        } else if d.exit_code == Some(137) && stopped {
+            killed = true;
+            out.push(finding(FindingKind::Sigkill, name, format!("{label} exited 137 (SIGKILL) after a stop request"), ev(&[Some(stop), d.exit_code_mark])));
+        }
+    }
+
+    if oom.is_none() && !killed {
+        if let Some(code) = d.exit_code.filter(|c| *c != 0) {
+            let signal = c.signal.as_ref().map(|s| s.0.as_str()).unwrap_or("SIGTERM");
+            if stopped && signal_exit_code(signal) == Some(code) {
+                out.push(finding(FindingKind::SignalExit, name, format!("{label} died of {signal}'s default action (exit {code}): no graceful drain"), ev(&[c.signal.as_ref().map(|s| s.1).or(d.stop_mark), d.exit_code_mark])));
+            } else if code != 137 || stopped {
+                out.push(finding(FindingKind::NonzeroExit, name, format!("{label} exited with code {code}"), ev(&[d.exit_code_mark])));
+            }
+        }
+    }
+
+    // Grace overrun: exit (or the kill) later than delete + grace.
+    if let (Some(del), Some(g)) = (tl.delete, d.grace.filter(|_| d.stop_mark.is_some())) {
+        let end = d.exited.or(c.kill_sent);
+        if let Some(end) = end {
+            let over = del.at.secs_until(&end.at) - g as f64;
+            if over > OVERRUN_TOLERANCE_S {
+                out.push(finding(FindingKind::GraceOverrun, name, format!("{label} exited {over:.1} s after the grace period ({g} s) ran out"), ev(&[Some(del), Some(end)])));
+            }
+        }
+    }
+    if let Some(m) = c.prestop_timeout {
+        out.push(finding(FindingKind::PrestopTimeout, name, format!("the preStop hook of {label} did not complete within the grace period"), ev(&[c.prestop_started, Some(m)])));
+    } else if let (Some(start), None, Some(g)) = (c.prestop_started, c.prestop_finished, d.grace) {
+        if c.prestop_failed.is_none() {
+            if let Some(stop) = d.stop_mark {
+                if start.at.secs_until(&stop.at) >= g as f64 - TIMING_TOLERANCE_S {
+                    out.push(finding(FindingKind::PrestopTimeout, name, format!("the preStop hook of {label} ran the whole grace period ({g} s) without completing"), ev(&[Some(start), Some(stop)])));
+                }
+            }
+        }
+    }
+    if let Some((m, msg)) = &c.prestop_failed {
+        let why = if msg.is_empty() { String::new() } else { format!(": {}", msg.chars().take(160).collect::<String>()) };
+        out.push(finding(FindingKind::PrestopFailed, name, format!("the preStop hook of {label} failed{why}"), ev(&[Some(*m)])));
+    }
+    let returned = c.stop_returned.or(c.kubelet_stop_returned);
+    if let (Some(r), Some(e)) = (returned, d.exited) {
+        let lag = e.at.secs_until(&r.at);
+        if lag >= SLOW_STOP_S {
+            out.push(finding(FindingKind::SlowStop, name, format!("the stop call returned {lag:.1} s after {label} had exited (runtime or kubelet delay)"), ev(&[Some(e), Some(r)])));
+        }
+    }
+    if let Some((probe, m)) = &c.probe_restart {
+        out.push(finding(FindingKind::ProbeKill, name, format!("{label} was restarted because its {probe} probe failed, not because the Pod was deleted"), ev(&[Some(*m), d.stop_mark])));
+    }
+}
+
+fn pod_findings(tl: &PodTimeline, derived: &[Derived], src: &Sources, out: &mut Vec<Finding>) {
+    for (m, volume, error) in &tl.volume_failures {
+        let why = if error.is_empty() { String::new() } else { format!(": {}", error.chars().take(160).collect::<String>()) };
+        out.push(finding(FindingKind::VolumeUnmountFailed, None, format!("unmounting volume {volume} failed{why}"), vec![src.of(m)]));
+    }
+    if let (Some(del), None, Some(end)) = (tl.delete, tl.removed, tl.logs_end) {
+        let grace = derived.iter().find_map(|d| d.grace).unwrap_or(30);
+        let limit = 2 * grace + 60;
+        let waited = del.at.secs_until(&end);
+        if waited > limit as f64 {
+            out.push(finding(FindingKind::StuckTerminating, None, format!("the Pod was not removed {waited:.0} s after its deletion although the logs go on (limit {limit} s)"), vec![src.of(&del)]));
+        }
+    }
+}
+
+fn outcome(tl: &PodTimeline, derived: &[Derived], findings: &[Finding]) -> Outcome {
+    let has = |k: FindingKind| findings.iter().any(|f| f.kind == k);
+    let volume_stuck = !tl.volume_failures.is_empty() && tl.removed.is_none() && tl.volume_failures.iter().all(|(_, v, _)| !tl.volumes_ok.contains(v));
+    if has(FindingKind::StuckTerminating) || volume_stuck {
+        return Outcome::Stuck;
+    }
+    if has(FindingKind::OomKilled) {
+        return Outcome::OomKilled;
+    }
+    if has(FindingKind::Sigkill) {
+        return Outcome::Sigkill;
+    }
+    if has(FindingKind::SignalExit) {
+        return Outcome::SignalExit;
+    }
+    if has(FindingKind::NonzeroExit) {
+        return Outcome::ErrorExit;
+    }
+    let stop_seen = tl.delete.is_some() || tl.kubelet_stop.is_some() || derived.iter().any(|d| d.stop_mark.is_some());
+    let all_exited = derived.iter().filter(|d| d.stop_mark.is_some()).all(|d| d.exited.is_some());
+    if stop_seen && tl.removed.is_none() && !all_exited {
+        return Outcome::Incomplete;
+    }
+    if stop_seen || tl.removed.is_some() || derived.iter().any(|d| d.exited.is_some()) {
+        return Outcome::Graceful;
+    }
+    Outcome::Running
+}
+
+fn deletion(tl: &PodTimeline) -> Option<Deletion> {
+    let probe = tl.containers.iter().find_map(|c| c.probe_restart.as_ref().map(|p| p.1));
+    let (reason, at) = if let Some((cause, m)) = tl.kubelet_stop {
+        let reason = match cause {
+            StopCause::NodePressure => "node_pressure",
+            StopCause::NodeShutdown => "node_shutdown",
+            StopCause::Preemption => "preemption",
+        };
+        let first_kill = tl.containers.iter().filter_map(|c| c.kill_request.map(|k| k.1.at)).min();
+        (reason, Some(first_kill.map_or(m.at, |k| k.min(m.at))))
+    } else if let Some(d) = tl.delete {
+        ("delete", Some(d.at))
+    } else if let Some(p) = probe {
+        ("probe", Some(p.at))
+    } else if tl.containers.iter().any(|c| c.oom.is_some()) {
+        ("oom", tl.containers.iter().find_map(|c| c.oom.as_ref().map(|o| o.1.at)))
+    } else {
+        return None;
+    };
+    Some(Deletion { at, by: None, user_agent: None, reason, requested_grace_s: None })
+}

@@ -1,0 +1,179 @@
+//! Input discovery: paths, directories, stdin, gzip; kind export layouts.
+//!
+//! Turns the command line's PATHs into a list of [`InputSpec`]s, each one
+//! file (or stdin) with what its location says: the node it belongs to and
+//! the Kubernetes version in a sibling `kubernetes-version.txt`.
+
+mod read;
+
+pub use read::{read_input, FileResult};
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// One input to read.
+#[derive(Debug, Clone)]
+pub struct InputSpec {
+    /// Path as shown in output (`-` for stdin).
+    pub display: String,
+    /// File to open; `None` means standard input.
+    pub path: Option<PathBuf>,
+    /// Node name from the directory layout (`<node>/kubelet.log`).
+    pub node_hint: Option<String>,
+    /// Kubernetes version from `<node>/kubernetes-version.txt`.
+    pub version_hint: Option<String>,
+    /// Envelope identifiers to ignore because a dedicated file has them
+    /// (kind's `journal.log` repeats `kubelet.log` and `containerd.log`).
+    pub skip_idents: Vec<&'static str>,
+    /// True when named on the command line (errors are fatal then).
+    pub explicit: bool,
+}
+
+/// An input problem that stops the run (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    /// One line naming the path (and line, where it applies).
+    pub message: String,
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Files a kind export holds that are not logs.
+const NOT_LOGS: &[&str] = &["kind-version.txt", "kubernetes-version.txt", "docker-info.txt", "inspect.json", "images.log", "alternatives.log"];
+
+/// Expands PATHs into inputs. No PATH (or `-`) means stdin.
+pub fn discover(paths: &[String]) -> Result<(Vec<InputSpec>, Vec<String>), InputError> {
+    let mut specs = Vec::new();
+    let mut warnings = Vec::new();
+    let mut node_cache: HashMap<PathBuf, Option<(String, Option<String>)>> = HashMap::new();
+    if paths.is_empty() {
+        specs.push(stdin_spec());
+    }
+    for p in paths {
+        if p == "-" {
+            specs.push(stdin_spec());
+            continue;
+        }
+        let path = Path::new(p);
+        let meta = std::fs::metadata(path).map_err(|e| InputError { message: format!("{p}: cannot read: {}", io_reason(&e)) })?;
+        if meta.is_dir() {
+            let before = specs.len();
+            walk_dir(path, &mut specs, &mut warnings, &mut node_cache);
+            if specs.len() == before {
+                return Err(InputError { message: format!("{p}: no log files found in this directory") });
+            }
+        } else {
+            let (node_hint, version_hint) = node_of(path, &mut node_cache).unzip();
+            specs.push(InputSpec {
+                display: p.clone(),
+                path: Some(path.to_path_buf()),
+                node_hint,
+                version_hint: version_hint.flatten(),
+                skip_idents: Vec::new(),
+                explicit: true,
+            });
+        }
+    }
+    Ok((specs, warnings))
+}
+
+fn stdin_spec() -> InputSpec {
+    InputSpec { display: "-".into(), path: None, node_hint: None, version_hint: None, skip_idents: Vec::new(), explicit: true }
+}
+
+/// A short reason for an I/O error, without Rust's `(os error N)` suffix.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_string(),
+                None => s,
+            }
+        }
+    }
+}
+
+fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>, cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>) {
+    for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let where_ = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                let why = if e.loop_ancestor().is_some() {
+                    "symlink loop".to_string()
+                } else {
+                    e.io_error().map(io_reason).unwrap_or_else(|| e.to_string())
+                };
+                warnings.push(format!("{where_}: skipped: {why}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if NOT_LOGS.contains(&name.as_ref()) || name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let (node_hint, version_hint) = node_of(path, cache).unzip();
+        let mut skip_idents = Vec::new();
+        if name == "journal.log" {
+            if let Some(dir) = path.parent() {
+                if dir.join("kubelet.log").is_file() {
+                    skip_idents.push("kubelet");
+                }
+                if dir.join("containerd.log").is_file() {
+                    skip_idents.push("containerd");
+                }
+            }
+        }
+        specs.push(InputSpec {
+            display: path.display().to_string(),
+            path: Some(path.to_path_buf()),
+            node_hint,
+            version_hint: version_hint.flatten(),
+            skip_idents,
+            explicit: false,
+        });
+    }
+}
+
+/// The node directory a file lives in (kind layout), with its version file.
+fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>) -> Option<(String, Option<String>)> {
+    let mut dir = path.parent();
+    for _ in 0..6 {
+        let d = dir?;
+        if let Some(hit) = cache.get(d) {
+            if hit.is_some() {
+                return hit.clone();
+            }
+        } else {
+            let is_node = ["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log"].iter().any(|f| d.join(f).is_file());
+            let found = if is_node {
+                let name = d.file_name().map(|n| n.to_string_lossy().into_owned());
+                let version = std::fs::read_to_string(d.join("kubernetes-version.txt")).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+                name.map(|n| (n, version))
+            } else {
+                None
+            };
+            cache.insert(d.to_path_buf(), found.clone());
+            if found.is_some() {
+                return found;
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}

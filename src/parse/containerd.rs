@@ -1,0 +1,389 @@
+//! containerd (CRI plugin) messages → events, for 1.2–2.x.
+//!
+//! Envelopes understood: logrus text (`time="…" level=info msg="…" k=v`),
+//! the terminal form (`INFO[2019-…] msg   k=v`) and JSON. Old builds did not
+//! escape quotes inside `msg` (`msg="Finish piping stdout of container "72d4…""`),
+//! so the message end is found tolerantly.
+
+use super::klog::{unquote_go, KvIter};
+use crate::event::{EventKind, PodRef};
+use crate::time::{parse_offset, parse_rfc3339_prefix, Stamp};
+use chrono::{DateTime, Utc};
+use regex::Regex;
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+/// A containerd line split into its logrus fields.
+#[derive(Debug, Clone)]
+pub struct LogrusLine<'a> {
+    /// The `time=` value.
+    pub stamp: Option<Stamp>,
+    /// `info`, `warning`, `error`, …
+    pub level: Cow<'a, str>,
+    /// The message.
+    pub msg: Cow<'a, str>,
+    /// The `id=` field (shim lines).
+    pub id: Option<Cow<'a, str>>,
+}
+
+/// Literals whose presence makes a containerd line worth parsing.
+pub const MARKERS: &[&str] = &[
+    "RunPodSandbox",
+    "CreateContainer",
+    "StopContainer",
+    "Stop container",
+    "Kill container",
+    "Container to stop",
+    "exit event",
+    "TaskExit",
+    "SandboxExit",
+    "TaskOOM",
+    "StopPodSandbox",
+    "RemovePodSandbox",
+    "TearDown network",
+    "shim disconnected",
+];
+
+/// Recognises a containerd line in any of its three shapes.
+pub fn split(body: &str) -> Option<LogrusLine<'_>> {
+    if body.starts_with("time=") {
+        return split_text(body);
+    }
+    if body.starts_with('{') {
+        return split_json(body);
+    }
+    split_tty(body)
+}
+
+fn split_text(body: &str) -> Option<LogrusLine<'_>> {
+    let mut stamp = None;
+    let mut level = Cow::Borrowed("");
+    let mut rest = body;
+    // time and level come first, then msg.
+    for (k, v) in KvIter::new(body) {
+        match k {
+            "time" => stamp = parse_rfc3339_prefix(&v).map(|(s, _)| s),
+            "level" => level = v,
+            _ => {}
+        }
+        if k == "level" {
+            break;
+        }
+    }
+    let msg_at = rest.find(" msg=")? + 5;
+    rest = &rest[msg_at..];
+    let (msg, after) = if rest.starts_with('"') {
+        match unquote_go(rest) {
+            Some((m, used)) if rest[used..].is_empty() || rest[used..].starts_with(' ') => (Cow::Owned(m), &rest[used..]),
+            _ => tolerant_msg(rest)?,
+        }
+    } else {
+        let end = rest.find(' ').unwrap_or(rest.len());
+        (Cow::Borrowed(&rest[..end]), &rest[end..])
+    };
+    let id = KvIter::new(after).find(|(k, _)| *k == "id").map(|(_, v)| v);
+    Some(LogrusLine { stamp, level, msg, id })
+}
+
+/// Finds the end of an unescaped quoted message: the first `"` followed by
+/// the end of the line or by ` key=`.
+fn tolerant_msg(rest: &str) -> Option<(Cow<'_, str>, &str)> {
+    static END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^ [a-z_]+="#).expect("valid"));
+    let b = rest.as_bytes();
+    for i in 1..b.len() {
+        if b[i] == b'"' {
+            let after = &rest[i + 1..];
+            if after.is_empty() || END.is_match(after) {
+                return Some((Cow::Owned(rest[1..i].replace("\\\"", "\"")), after));
+            }
+        }
+    }
+    None
+}
+
+fn split_json(body: &str) -> Option<LogrusLine<'_>> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let msg = v.get("msg")?.as_str()?.to_string();
+    let stamp = v.get("time").and_then(|t| t.as_str()).and_then(parse_rfc3339_prefix).map(|(s, _)| s);
+    let level = v.get("level").and_then(|l| l.as_str()).unwrap_or("").to_string();
+    let id = v.get("id").and_then(|i| i.as_str()).map(|s| Cow::Owned(s.to_string()));
+    Some(LogrusLine { stamp, level: Cow::Owned(level), msg: Cow::Owned(msg), id })
+}
+
+/// `INFO[2019-11-18T13:57:42.642359076+09:00] msg padded   key=value`.
+fn split_tty(body: &str) -> Option<LogrusLine<'_>> {
+    let clean: Cow<str> = if body.contains('\u{1b}') { Cow::Owned(strip_ansi(body)) } else { Cow::Borrowed(body) };
+    let open = clean.find('[')?;
+    let level = match &clean[..open] {
+        "INFO" => "info",
+        "WARN" => "warning",
+        "ERRO" => "error",
+        "DEBU" => "debug",
+        "TRAC" => "trace",
+        "FATA" => "fatal",
+        "PANI" => "panic",
+        _ => return None,
+    };
+    let close = clean.find("] ")?;
+    let stamp = parse_rfc3339_prefix(&clean[open + 1..close]).map(|(s, _)| s);
+    let text = &clean[close + 2..];
+    static FIELDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s{2,}[a-z_]+=").expect("valid"));
+    let (msg, fields) = match FIELDS.find(text) {
+        Some(m) => (text[..m.start()].trim_end(), &text[m.start()..]),
+        None => (text.trim_end(), ""),
+    };
+    let id = KvIter::new(fields.trim_start()).find(|(k, _)| *k == "id").map(|(_, v)| Cow::Owned(v.into_owned()));
+    Some(LogrusLine { stamp, level: Cow::Borrowed(level), msg: Cow::Owned(msg.to_string()), id })
+}
+
+fn strip_ansi(s: &str) -> String {
+    static ANSI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\x1b\[[0-9;]*[A-Za-z]").expect("valid"));
+    ANSI.replace_all(s, "").into_owned()
+}
+
+fn re(s: &str) -> Regex {
+    Regex::new(s).expect("catalogue patterns are valid")
+}
+
+static RUN_SANDBOX: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"^RunPodSandbox for &PodSandboxMetadata\{Name:([^,]*),Uid:([^,]*),Namespace:([^,]*),Attempt:\d+,?\} returns sandbox id "([0-9a-f]+)""#)
+});
+static CREATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"^CreateContainer within sandbox "([0-9a-f]+)" for &ContainerMetadata\{Name:([^,]*),Attempt:\d+,?\} returns container id "([0-9a-f]+)""#)
+});
+static STOP: LazyLock<Regex> = LazyLock::new(|| re(r#"^StopContainer for "([0-9a-f]+)" with timeout (\d+) \(s\)"#));
+static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(r#"^Stop container "([0-9a-f]+)" with signal (.+)$"#));
+static KILL: LazyLock<Regex> = LazyLock::new(|| re(r#"^Kill container "([0-9a-f]+)""#));
+static STOP_OK: LazyLock<Regex> = LazyLock::new(|| re(r#"^StopContainer for "([0-9a-f]+)" returns successfully"#));
+static ALREADY: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^Container to stop "([0-9a-f]+)" must be in running or unknown state, current state "CONTAINER_EXITED""#));
+static SANDBOX_STOP: LazyLock<Regex> = LazyLock::new(|| re(r#"^StopPodSandbox for "([0-9a-f]+)"( returns successfully)?"#));
+static SANDBOX_REMOVE: LazyLock<Regex> = LazyLock::new(|| re(r#"^RemovePodSandbox (?:for )?"([0-9a-f]+)""#));
+static TEARDOWN: LazyLock<Regex> = LazyLock::new(|| re(r#"^TearDown network for sandbox "([0-9a-f]+)" successfully"#));
+
+/// Turns one containerd message into events (empty when irrelevant).
+pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
+    let msg = line.msg.as_ref();
+    if let Some(c) = STOP.captures(msg) {
+        return vec![EventKind::StopRequested { container: c[1].to_string(), timeout_s: c[2].parse().unwrap_or(0) }];
+    }
+    if let Some(c) = SIGNAL.captures(msg) {
+        return vec![EventKind::SignalSent { container: c[1].to_string(), signal: signal_name(&c[2]) }];
+    }
+    if let Some(c) = KILL.captures(msg) {
+        return vec![EventKind::KillSent { container: c[1].to_string() }];
+    }
+    if let Some(c) = STOP_OK.captures(msg) {
+        return vec![EventKind::StopReturned { container: c[1].to_string() }];
+    }
+    if let Some(c) = ALREADY.captures(msg) {
+        return vec![EventKind::AlreadyExited { container: c[1].to_string() }];
+    }
+    if msg.contains("TaskOOM event") {
+        return task_field(msg, "container_id", "ContainerID")
+            .map(|id| vec![EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event".into() }])
+            .unwrap_or_default();
+    }
+    if msg.contains("exit event") || msg.contains("TaskExit event") || msg.contains("SandboxExit event") {
+        return task_exit(msg).into_iter().collect();
+    }
+    if let Some(c) = TEARDOWN.captures(msg) {
+        return vec![EventKind::NetworkTornDown { sandbox: c[1].to_string() }];
+    }
+    if let Some(c) = SANDBOX_STOP.captures(msg) {
+        return vec![if c.get(2).is_some() {
+            EventKind::SandboxStopped { sandbox: c[1].to_string() }
+        } else {
+            EventKind::SandboxSeen { sandbox: c[1].to_string() }
+        }];
+    }
+    if let Some(c) = SANDBOX_REMOVE.captures(msg) {
+        return vec![EventKind::SandboxSeen { sandbox: c[1].to_string() }];
+    }
+    if let Some(c) = RUN_SANDBOX.captures(msg) {
+        let pod = PodRef { namespace: Some(c[3].to_string()), name: Some(c[1].to_string()), uid: Some(c[2].to_string()) };
+        return vec![EventKind::SandboxCreated { sandbox: c[4].to_string(), pod }];
+    }
+    if let Some(c) = CREATE.captures(msg) {
+        return vec![EventKind::ContainerCreated { sandbox: c[1].to_string(), name: c[2].to_string(), container: c[3].to_string() }];
+    }
+    if msg == "shim disconnected" {
+        if let Some(id) = &line.id {
+            return vec![EventKind::ShimDisconnected { id: id.to_string() }];
+        }
+    }
+    vec![]
+}
+
+/// Maps Go's `syscall.Signal` strings to signal names.
+pub fn signal_name(go: &str) -> String {
+    let s = match go.trim() {
+        "terminated" => "SIGTERM",
+        "quit" => "SIGQUIT",
+        "interrupt" => "SIGINT",
+        "hangup" => "SIGHUP",
+        "killed" => "SIGKILL",
+        "user defined signal 1" => "SIGUSR1",
+        "user defined signal 2" => "SIGUSR2",
+        "window changed" => "SIGWINCH",
+        "alarm clock" => "SIGALRM",
+        "broken pipe" => "SIGPIPE",
+        "continued" => "SIGCONT",
+        "stopped (signal)" => "SIGSTOP",
+        other => return other.to_uppercase(),
+    };
+    s.to_string()
+}
+
+/// A field of a TaskExit/TaskOOM rendering: `container_id:"x"` (1.7+) or `ContainerID:x,` (1.2–1.6).
+fn task_field(msg: &str, proto: &str, gogo: &str) -> Option<String> {
+    let p = format!("{proto}:\"");
+    if let Some(i) = find_field(msg, &p) {
+        let rest = &msg[i + p.len()..];
+        return rest.find('"').map(|e| rest[..e].to_string());
+    }
+    let g = format!("{gogo}:");
+    let i = find_field(msg, &g)?;
+    let rest = &msg[i + g.len()..];
+    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    Some(rest[..end].trim().to_string())
+}
+
+/// Position of `name` as a whole field (not the tail of a longer name).
+fn find_field(msg: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = msg[from..].find(name) {
+        let at = from + i;
+        let prev = msg[..at].chars().last();
+        if prev.is_none_or(|c| c == ' ' || c == '{' || c == ',') {
+            return Some(at);
+        }
+        from = at + name.len();
+    }
+    None
+}
+
+/// Parses a TaskExit/SandboxExit rendering into an `Exited` event.
+fn task_exit(msg: &str) -> Option<EventKind> {
+    let sandbox_msg = msg.contains("sandbox") || msg.contains("SandboxExit");
+    let container = task_field(msg, "container_id", "ContainerID").or_else(|| task_field(msg, "sandbox_id", "SandboxID"))?;
+    // An exec'd process exit has id != container_id: not the container's end.
+    if let Some(id) = task_field(msg, "id", "ID") {
+        if id != container {
+            return None;
+        }
+    }
+    let proto = msg.contains("container_id:\"") || msg.contains("sandbox_id:\"");
+    let exit_code = match task_field_num(msg, "exit_status", "ExitStatus") {
+        Some(c) => Some(c as i32),
+        // proto3 text omits zero values: no exit_status means 0.
+        None if proto => Some(0),
+        None => None,
+    };
+    let exited_at = exited_at(msg);
+    Some(EventKind::Exited { id: container, exit_code, exited_at, sandbox: sandbox_msg })
+}
+
+fn task_field_num(msg: &str, proto: &str, gogo: &str) -> Option<i64> {
+    for name in [format!("{proto}:"), format!("{gogo}:")] {
+        if let Some(i) = find_field(msg, &name) {
+            let rest = &msg[i + name.len()..];
+            let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            return rest[..end].parse().ok();
+        }
+    }
+    None
+}
+
+/// `exited_at:{seconds:1742293282 nanos:547387052}` or `ExitedAt:2019-11-18 13:57:42.618338639 +0900 UTC`.
+fn exited_at(msg: &str) -> Option<Stamp> {
+    if let Some(i) = msg.find("exited_at:{") {
+        let rest = &msg[i + 11..];
+        let body = &rest[..rest.find('}')?];
+        let secs = task_field_num(body, "seconds", "seconds").unwrap_or(0);
+        let nanos = task_field_num(body, "nanos", "nanos").unwrap_or(0);
+        let t = DateTime::<Utc>::from_timestamp(secs, nanos as u32)?;
+        return Some(Stamp::from_utc(t, 9));
+    }
+    let i = msg.find("ExitedAt:")?;
+    let rest = &msg[i + 9..];
+    let (mut stamp, used) = parse_rfc3339_prefix(rest)?;
+    // Go's time.Time text: "2019-11-18 13:57:42.618338639 +0900 UTC": the
+    // numeric offset is the truth, the zone name may be wrong.
+    let after = rest[used..].trim_start();
+    let off = after.split(' ').next().and_then(parse_offset);
+    stamp.offset_s = off.or(Some(0));
+    Some(stamp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(body: &str) -> Vec<EventKind> {
+        parse(&split(body).expect("containerd line"))
+    }
+
+    #[test]
+    fn stop_signal_kill() {
+        let e = events(r#"time="2025-03-18T10:21:22.521444907Z" level=info msg="StopContainer for \"62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058\" with timeout 2 (s)""#);
+        assert!(matches!(&e[0], EventKind::StopRequested { timeout_s: 2, .. }));
+        let e = events(r#"time="2024-11-29T18:20:18.243705450Z" level=info msg="Stop container \"c65a36d4090569f70b6badb5b6127ad773ebd7e5ce18d3872b8e93ee4fb52cab\" with signal quit""#);
+        assert!(matches!(&e[0], EventKind::SignalSent { signal, .. } if signal == "SIGQUIT"));
+        let e = events(r#"time="2025-03-18T10:21:24.541039858Z" level=info msg="Kill container \"62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058\"""#);
+        assert!(matches!(&e[0], EventKind::KillSent { .. }));
+    }
+
+    #[test]
+    fn exit_events_by_version() {
+        let e = events(r#"time="2025-03-18T10:21:52.551980894Z" level=info msg="TaskExit event container_id:\"62e0\" id:\"62e0\" pid:4020 exit_status:2 exited_at:{seconds:1742293282 nanos:547387052}""#);
+        match &e[0] {
+            EventKind::Exited { exit_code, exited_at, sandbox, .. } => {
+                assert_eq!(*exit_code, Some(2));
+                assert!(!sandbox);
+                let i = exited_at.unwrap().resolve(0, &Default::default()).unwrap();
+                assert_eq!(i.to_string(), "2025-03-18T10:21:22.547387052Z");
+            }
+            other => panic!("{other:?}"),
+        }
+        // exit_status omitted when 0, two spaces between fields.
+        let e = events(r#"time="2025-05-16T18:02:43.754610904Z" level=info msg="received exit event container_id:\"f512\"  id:\"f512\"  pid:219567  exited_at:{seconds:1747396843  nanos:754293507}""#);
+        assert!(matches!(&e[0], EventKind::Exited { exit_code: Some(0), .. }));
+        // exec exit: not the container's end.
+        let e = events(r#"time="2025-05-16T18:02:43.754610904Z" level=info msg="received exit event container_id:\"f512\" id:\"793f\" pid:1 exit_status:1 exited_at:{seconds:1 nanos:2}""#);
+        assert!(e.is_empty());
+    }
+
+    #[test]
+    fn old_unescaped_quotes_and_gogo_taskexit() {
+        let l = split(r##"time="2019-11-18T13:57:42.617846445+09:00" level=info msg="Finish piping stdout of container "72d4"""##).unwrap();
+        assert_eq!(l.msg, "Finish piping stdout of container \"72d4\"");
+        let e = events(r#"time="2019-11-18T13:57:42.642359076+09:00" level=info msg="TaskExit event &TaskExit{ContainerID:72d4,ID:72d4,Pid:31408,ExitStatus:0,ExitedAt:2019-11-18 13:57:42.618338639 +0900 UTC,}""#);
+        match &e[0] {
+            EventKind::Exited { exit_code, exited_at, .. } => {
+                assert_eq!(*exit_code, Some(0));
+                let i = exited_at.unwrap().resolve(0, &Default::default()).unwrap();
+                assert_eq!(i.to_string(), "2019-11-18T04:57:42.618338639Z");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn identity_lines() {
+        let e = events(r#"time="2025-03-18T10:21:20.821903619Z" level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:group-0,Uid:8bb7de3e-72f0-4102-adbd-53897040775e,Namespace:pod-e2e-dx5dg,Attempt:0,} returns sandbox id \"86c8\"""#);
+        assert!(matches!(&e[0], EventKind::SandboxCreated { pod, .. } if pod.name.as_deref() == Some("group-0")));
+        let e = events(r#"time="2025-03-18T10:21:20.870562025Z" level=info msg="CreateContainer within sandbox \"86c8\" for &ContainerMetadata{Name:c,Attempt:0,} returns container id \"62e0\"""#);
+        assert!(matches!(&e[0], EventKind::ContainerCreated { name, .. } if name == "c"));
+    }
+
+    #[test]
+    fn tty_and_json_shapes() {
+        let l = split("INFO[2019-11-18T13:57:42.642359076+09:00] shim disconnected                            id=abc namespace=k8s.io").unwrap();
+        assert_eq!(l.msg, "shim disconnected");
+        assert_eq!(l.id.as_deref(), Some("abc"));
+        let l = split(r#"{"id":"abc","level":"info","msg":"shim disconnected","namespace":"k8s.io","time":"2025-03-18T10:21:59.165037793Z"}"#).unwrap();
+        assert_eq!(l.msg, "shim disconnected");
+        assert!(l.stamp.is_some());
+    }
+}

@@ -1,0 +1,322 @@
+//! klog text lines: the header and structured `key=value` pairs.
+//!
+//! `I0318 10:21:19.149698     246 kubelet.go:2407] "SyncLoop ADD" source="api" pods=[…]`
+//! The header has no year and no zone (process local time). Structured
+//! messages are Go-quoted; values are quoted strings, bare tokens, or
+//! bracketed `{…}`, `[…]`, `&{…}` renderings (klog ≤ v2.90 uses `%+v`,
+//! later versions JSON).
+
+use crate::time::{parse_clock, Stamp};
+use std::borrow::Cow;
+
+/// A klog line split into header fields, message and key/value text.
+#[derive(Debug, Clone)]
+pub struct KlogLine<'a> {
+    /// `I`, `W`, `E` or `F`.
+    pub level: char,
+    /// Header time (no year, no zone).
+    pub stamp: Stamp,
+    /// `file.go:123` from the header.
+    pub source: &'a str,
+    /// The message: unquoted for structured lines, raw text otherwise.
+    pub msg: Cow<'a, str>,
+    /// True when the message was a quoted structured message.
+    pub structured: bool,
+    /// The text after the message (the key/value pairs).
+    pub rest: &'a str,
+}
+
+impl<'a> KlogLine<'a> {
+    /// The value of `key` among the structured pairs, unquoted.
+    pub fn get(&self, key: &str) -> Option<Cow<'a, str>> {
+        KvIter::new(self.rest).find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// All structured pairs, in order.
+    pub fn pairs(&self) -> KvIter<'a> {
+        KvIter::new(self.rest)
+    }
+}
+
+/// Finds a klog header at the start of `body`, or after a cut/redacted prefix.
+pub fn find(body: &str) -> Option<KlogLine<'_>> {
+    if let Some(l) = parse(body) {
+        return Some(l);
+    }
+    // A redacted or cut prefix: look for "I0318 " style headers further on.
+    let bytes = body.as_bytes();
+    let mut from = 0;
+    while let Some(pos) = memchr::memchr3(b'I', b'W', b'E', &bytes[from..]) {
+        let at = from + pos;
+        if at > 0 && bytes[at - 1] == b' ' {
+            if let Some(l) = parse(&body[at..]) {
+                return Some(l);
+            }
+        }
+        from = at + 1;
+        if from >= bytes.len() {
+            break;
+        }
+    }
+    None
+}
+
+/// Parses a line that starts with a klog header.
+pub fn parse(body: &str) -> Option<KlogLine<'_>> {
+    let b = body.as_bytes();
+    if b.len() < 22 {
+        return None;
+    }
+    let level = b[0] as char;
+    if !matches!(level, 'I' | 'W' | 'E' | 'F') {
+        return None;
+    }
+    if !b[1..5].iter().all(u8::is_ascii_digit) || b[5] != b' ' {
+        return None;
+    }
+    let month: u32 = body[1..3].parse().ok()?;
+    let day: u32 = body[3..5].parse().ok()?;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (hour, minute, second, nanos, digits, used) = parse_clock(&body[6..])?;
+    let rest = body[6 + used..].trim_start_matches(' ');
+    // PID (right-aligned, may be absent with some header options).
+    let pid_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let rest = rest[pid_end..].trim_start_matches(' ');
+    let close = rest.find("] ").or_else(|| rest.strip_suffix(']').map(|r| r.len()))?;
+    let source = &rest[..close];
+    if source.contains(' ') {
+        return None;
+    }
+    let text = rest.get(close + 2..).unwrap_or("");
+    let stamp = Stamp {
+        year: None,
+        year_offset: 0,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        nanos,
+        digits,
+        offset_s: None,
+    };
+    if text.starts_with('"') {
+        if let Some((msg, used)) = unquote_go(text) {
+            return Some(KlogLine { level, stamp, source, msg: Cow::Owned(msg), structured: true, rest: &text[used..] });
+        }
+    }
+    Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "" })
+}
+
+/// Unquotes a Go `strconv.Quote` string at the start of `s`. Returns the
+/// text and the bytes consumed (including both quotes).
+pub fn unquote_go(s: &str) -> Option<(String, usize)> {
+    let mut chars = s.char_indices();
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    let mut out = String::new();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, i + 1)),
+            '\\' => {
+                let (_, e) = chars.next()?;
+                match e {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    'r' => out.push('\r'),
+                    'a' => out.push('\u{7}'),
+                    'b' => out.push('\u{8}'),
+                    'f' => out.push('\u{c}'),
+                    'v' => out.push('\u{b}'),
+                    'x' => {
+                        let h: String = (0..2).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                        out.push(char::from(u8::from_str_radix(&h, 16).ok()?));
+                    }
+                    'u' | 'U' => {
+                        let n = if e == 'u' { 4 } else { 8 };
+                        let h: String = (0..n).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
+                        out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?).unwrap_or('\u{fffd}'));
+                    }
+                    '0'..='7' => {
+                        let mut v = e.to_digit(8)?;
+                        for _ in 0..2 {
+                            v = v * 8 + chars.next()?.1.to_digit(8)?;
+                        }
+                        out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
+                    }
+                    other => out.push(other),
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    None
+}
+
+/// Iterates `key=value` pairs of a structured klog (or logrus) line.
+pub struct KvIter<'a> {
+    s: &'a str,
+}
+
+impl<'a> KvIter<'a> {
+    /// Starts iterating the pairs in `s`.
+    pub fn new(s: &'a str) -> Self {
+        KvIter { s }
+    }
+}
+
+impl<'a> Iterator for KvIter<'a> {
+    type Item = (&'a str, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.s.trim_start_matches(' ');
+        let eq = s.find('=')?;
+        let key = &s[..eq];
+        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
+            return None;
+        }
+        let v = &s[eq + 1..];
+        let (value, used): (Cow<'a, str>, usize) = if v.starts_with('"') {
+            match unquote_go(v) {
+                Some((u, n)) => (Cow::Owned(u), n),
+                None => (Cow::Borrowed(v), v.len()),
+            }
+        } else if v.starts_with('{') || v.starts_with('[') || v.starts_with("&{") {
+            let n = balanced_len(v);
+            (Cow::Borrowed(&v[..n]), n)
+        } else {
+            let n = v.find(' ').unwrap_or(v.len());
+            (Cow::Borrowed(&v[..n]), n)
+        };
+        self.s = &v[used..];
+        Some((key, value))
+    }
+}
+
+/// Length of a bracketed value (`{…}`, `[…]`, `&{…}`), respecting quotes.
+fn balanced_len(v: &str) -> usize {
+    let b = v.as_bytes();
+    let mut depth = 0i32;
+    let mut in_str = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if in_str {
+            if c == b'\\' {
+                i += 1;
+            } else if c == b'"' {
+                in_str = false;
+            }
+        } else {
+            match c {
+                b'"' => in_str = true,
+                b'{' | b'[' => depth += 1,
+                b'}' | b']' => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// Parses a klog pod list: `["ns/a" "ns/b"]`, `[ns/a ns/b]`, `"[ns/a]"` or JSON objects.
+pub fn pod_list(v: &str) -> Vec<String> {
+    let inner = v.trim().trim_start_matches('[').trim_end_matches(']');
+    if inner.contains("\"namespace\"") {
+        // kubelet JSON logging: [{"name":"x","namespace":"y"}]
+        let mut out = Vec::new();
+        if let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(v) {
+            for it in items {
+                if let (Some(n), Some(ns)) = (it.get("name").and_then(|x| x.as_str()), it.get("namespace").and_then(|x| x.as_str())) {
+                    out.push(format!("{ns}/{n}"));
+                }
+            }
+        }
+        return out;
+    }
+    inner
+        .split(' ')
+        .map(|p| p.trim_matches('"'))
+        .filter(|p| p.contains('/'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The fields of a PLEG event: `&{ID:u Type:T Data:d}` or `{"ID":"u","Type":"T","Data":"d"}`.
+pub fn pleg_event(v: &str) -> Option<(String, String, String)> {
+    if v.starts_with("&{") {
+        let inner = v.trim_start_matches("&{").trim_end_matches('}');
+        let mut id = None;
+        let mut ty = None;
+        let mut data = None;
+        for part in inner.split(' ') {
+            if let Some(x) = part.strip_prefix("ID:") {
+                id = Some(x.to_string());
+            } else if let Some(x) = part.strip_prefix("Type:") {
+                ty = Some(x.to_string());
+            } else if let Some(x) = part.strip_prefix("Data:") {
+                data = Some(x.to_string());
+            }
+        }
+        return Some((id?, ty?, data?));
+    }
+    let j: serde_json::Value = serde_json::from_str(v).ok()?;
+    let s = |k: &str| j.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    Some((s("ID")?, s("Type")?, s("Data")?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_and_pairs() {
+        let l = parse(r#"I0318 10:21:22.519925     246 kuberuntime_container.go:808] "Killing container with a grace period" pod="pod-e2e-dx5dg/group-0" podUID="8bb7de3e-72f0-4102-adbd-53897040775e" containerName="c" containerID="containerd://62e0" gracePeriod=2"#).unwrap();
+        assert_eq!(l.level, 'I');
+        assert_eq!(l.source, "kuberuntime_container.go:808");
+        assert_eq!(l.msg, "Killing container with a grace period");
+        assert_eq!(l.stamp.nanos, 519_925_000);
+        assert_eq!(l.stamp.digits, 6);
+        assert_eq!(l.get("gracePeriod").as_deref(), Some("2"));
+        assert_eq!(l.get("containerID").as_deref(), Some("containerd://62e0"));
+    }
+
+    #[test]
+    fn escaped_message_and_bracket_values() {
+        let l = parse(r#"I0318 10:21:21.516037     246 kubelet.go:2439] "SyncLoop (PLEG): event for pod" pod="a/b" event={"ID":"u","Type":"ContainerStarted","Data":"d 1"}"#).unwrap();
+        let ev = l.get("event").unwrap();
+        assert_eq!(pleg_event(&ev), Some(("u".into(), "ContainerStarted".into(), "d 1".into())));
+        let l = parse(r#"I1012 19:34:45.357018    2480 kubelet.go:2231] "SyncLoop (PLEG): event for pod" pod="default/nginx" event=&{ID:27aff94d Type:ContainerDied Data:4296b9e2}"#).unwrap();
+        assert_eq!(pleg_event(&l.get("event").unwrap()).unwrap().1, "ContainerDied");
+        let l = parse(r#"I0618 00:01:36.682934  391617 reconciler_common.go:162] "operationExecutor.UnmountVolume started for volume \"kube-api-access-4rpzn\" (UID: \"1e53\") ""#).unwrap();
+        assert!(l.msg.contains("volume \"kube-api-access-4rpzn\""));
+    }
+
+    #[test]
+    fn pod_lists() {
+        assert_eq!(pod_list(r#"["a/b" "c/d"]"#), vec!["a/b", "c/d"]);
+        assert_eq!(pod_list("[a/b c/d]"), vec!["a/b", "c/d"]);
+        assert_eq!(pod_list("[default/nginx kube-system/kube-proxy-5thr6]")[0], "default/nginx");
+    }
+
+    #[test]
+    fn go_unquote_escapes() {
+        assert_eq!(unquote_go(r#""a\"b\\c\n\u00e9" rest"#), Some(("a\"b\\c\né".to_string(), 17)));
+        assert_eq!(unquote_go(r#""unterminated"#), None);
+    }
+
+    #[test]
+    fn redacted_prefix() {
+        let l = find(r#"...... I0507 11:59:35.029584    3224 kubelet.go:2408] "SyncLoop REMOVE" source="api""#).unwrap();
+        assert_eq!(l.msg, "SyncLoop REMOVE");
+    }
+}

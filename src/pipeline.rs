@@ -1,0 +1,104 @@
+//! The whole analysis as a library call: inputs in, [`Report`] out.
+
+use crate::correlate::{self, Context};
+use crate::findings::{self, Sources};
+use crate::input::{self, FileResult, InputError, InputSpec};
+use crate::model::{InputSummary, PodReport, Report, Summary, SCHEMA};
+use crate::parse::LineParser;
+use crate::time::{Instant, YearResolver, Zone};
+use rayon::prelude::*;
+
+
+/// How to read times.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--year`: the year of year-less stamps.
+    pub year: Option<i32>,
+    /// `--tz`: the zone of zone-less stamps.
+    pub zone: Zone,
+}
+
+/// Reads every input (in parallel), correlates and judges.
+pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError> {
+    let parser = LineParser::new();
+    let results: Vec<Result<FileResult, InputError>> =
+        specs.par_iter().enumerate().map(|(i, s)| input::read_input(s, i as u32, &parser)).collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut warnings = Vec::new();
+    for (r, spec) in results.into_iter().zip(specs) {
+        match r {
+            Ok(f) => files.push(f),
+            Err(e) if spec.explicit => return Err(e),
+            Err(e) => warnings.push(format!("{e} (skipped)")),
+        }
+    }
+    Ok(build_report(files, opts, warnings))
+}
+
+/// Resolves times, correlates and judges already-read inputs.
+pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Vec<String>) -> Report {
+    let mut resolver = YearResolver::new(opts.year);
+    for f in &files {
+        resolver.add_span(f.span);
+    }
+    let mut needs_year = false;
+    let mut unresolved = 0usize;
+    let mut ctx = Context { zone: opts.zone.clone(), ..Context::default() };
+    let mut events = Vec::new();
+    for f in &mut files {
+        if let (Some(n), Some(v)) = (&f.node_hint, &f.version_hint) {
+            ctx.node_versions.insert(n.clone(), v.clone());
+        }
+        for mut e in std::mem::take(&mut f.events) {
+            if let Some(st) = e.stamp {
+                needs_year |= st.year.is_none();
+                e.at = resolver.resolve(&st, f.span, &opts.zone);
+                if e.at.is_none() {
+                    unresolved += 1;
+                }
+            }
+            if let Some(at) = e.at {
+                let node = e.node.as_deref().unwrap_or("").to_string();
+                let slot = ctx.logs_end.entry(node).or_insert(at);
+                if at > *slot {
+                    *slot = at;
+                }
+            }
+            events.push(e);
+        }
+    }
+    if needs_year && resolver.is_unanchored() {
+        warnings.push(format!(
+            "no input line carries a year; assumed {} for journald/klog times (use --year to set it)",
+            chrono::Datelike::year(&chrono::Utc::now())
+        ));
+    }
+    if unresolved > 0 {
+        warnings.push(format!("{unresolved} timestamps name dates that do not exist in the inferred year; those lines were not used"));
+    }
+    let global_end: Option<Instant> = ctx.logs_end.values().max().copied();
+    if let Some(end) = global_end {
+        ctx.logs_end.entry(String::new()).or_insert(end);
+    }
+    let paths: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
+    let timelines = correlate::correlate(events, &ctx);
+    let src = Sources { paths: &paths };
+    let mut pods: Vec<PodReport> = timelines.iter().map(|t| findings::assess(t, &src)).collect();
+    pods.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    for f in &files {
+        if f.lines == 0 {
+            warnings.push(format!("{}: empty input", f.display));
+        }
+    }
+    let inputs = files
+        .iter()
+        .map(|f| InputSummary { path: f.display.clone(), formats: f.formats.iter().copied().collect(), lines: f.lines, recognized: f.recognized, skipped: f.skipped })
+        .collect();
+    let summary = Summary::of(&pods);
+    Report { schema: SCHEMA, inputs, pods, summary, warnings }
+}
+
+fn sort_key(p: &PodReport) -> (Option<Instant>, String) {
+    (p.stages.first().map(|s| s.at), p.display_name())
+}
+

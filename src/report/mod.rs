@@ -1,0 +1,70 @@
+//! Renderers: each reads a finished [`Report`](crate::model::Report) and
+//! writes one format. None computes anything another needs.
+
+pub mod json;
+pub mod pod_view;
+pub mod table;
+
+use crate::model::{Outcome, PodReport, Stage};
+
+/// How terminal output should look.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Use colour.
+    pub color: bool,
+    /// Fit tables to this many columns.
+    pub width: Option<u16>,
+}
+
+/// Makes untrusted text safe for a terminal: control characters (escape
+/// sequences included) are shown as `\u{1b}` instead of being interpreted.
+pub fn sanitize(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
+}
+
+/// Seconds as a short human string (`5.0s`, `1m05s`).
+pub fn human_secs(s: f64) -> String {
+    if s.abs() < 60.0 {
+        format!("{s:.1}s")
+    } else {
+        let total = s.round() as i64;
+        format!("{}m{:02}s", total / 60, total.rem_euclid(60))
+    }
+}
+
+/// From the stop request (delete, or first stage) to the last container exit.
+pub fn delete_to_exit(p: &PodReport) -> Option<f64> {
+    let start = p.stage_at(Stage::DeleteRequested).or_else(|| p.stages.first().map(|s| s.at))?;
+    let exit = p.containers.iter().filter_map(|c| c.exited_at).max()?;
+    Some(start.secs_until(&exit))
+}
+
+/// ANSI colour for an outcome (only used when colour is on).
+pub fn outcome_color(o: Outcome) -> comfy_table::Color {
+    match o {
+        Outcome::Stuck | Outcome::OomKilled | Outcome::Sigkill => comfy_table::Color::Red,
+        Outcome::SignalExit | Outcome::ErrorExit | Outcome::Incomplete => comfy_table::Color::Yellow,
+        Outcome::Graceful => comfy_table::Color::Green,
+        Outcome::Running => comfy_table::Color::Reset,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_terminal_sequences() {
+        assert_eq!(sanitize("pod\u{1b}[31mred"), "pod\\u{1b}[31mred");
+        assert_eq!(sanitize("plain"), "plain");
+    }
+
+    #[test]
+    fn human_durations() {
+        assert_eq!(human_secs(5.04), "5.0s");
+        assert_eq!(human_secs(65.0), "1m05s");
+    }
+}

@@ -1,0 +1,455 @@
+//! Timestamps as logs print them, and their resolution to UTC instants.
+//!
+//! journald and klog stamps carry no year and no zone; containerd, CRI and
+//! JSON stamps carry both. Parsers keep what the line said in a [`Stamp`];
+//! once every file has been read, [`YearResolver`] picks the year from full
+//! timestamps seen elsewhere (handling rollover) and the zone from `--tz`.
+
+use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, TimeZone, Utc};
+use std::fmt;
+
+/// A timestamp exactly as precise as the log line that carried it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    /// The year, when the line printed one.
+    pub year: Option<i32>,
+    /// Years to add to the inferred year: set when a year-less file rolls
+    /// over (December → January) between two of its lines.
+    pub year_offset: i8,
+    /// Month 1–12.
+    pub month: u32,
+    /// Day of month 1–31.
+    pub day: u32,
+    /// Hour 0–23.
+    pub hour: u32,
+    /// Minute 0–59.
+    pub minute: u32,
+    /// Second 0–60.
+    pub second: u32,
+    /// Fraction of the second in nanoseconds.
+    pub nanos: u32,
+    /// Number of fractional digits the log printed (0 = whole seconds).
+    pub digits: u8,
+    /// Offset east of UTC in seconds, when the line printed one.
+    pub offset_s: Option<i32>,
+}
+
+impl Stamp {
+    /// Builds a full stamp from a UTC instant (used for epoch-based times).
+    pub fn from_utc(t: DateTime<Utc>, digits: u8) -> Stamp {
+        Stamp {
+            year: Some(t.year()),
+            year_offset: 0,
+            month: t.month(),
+            day: t.day(),
+            hour: chrono::Timelike::hour(&t),
+            minute: chrono::Timelike::minute(&t),
+            second: chrono::Timelike::second(&t),
+            nanos: chrono::Timelike::nanosecond(&t),
+            digits,
+            offset_s: Some(0),
+        }
+    }
+
+    /// True when the stamp needs no outside help to become an instant.
+    pub fn is_complete(&self) -> bool {
+        self.year.is_some() && self.offset_s.is_some()
+    }
+
+    /// Resolves with the given year (when the stamp has none) and zone (when
+    /// it has no offset). `None` when the date does not exist in that year.
+    pub fn resolve(&self, year: i32, zone: &Zone) -> Option<Instant> {
+        let y = self.year.unwrap_or(year) + i32::from(self.year_offset);
+        let date = NaiveDate::from_ymd_opt(y, self.month, self.day)?;
+        let naive = date.and_hms_nano_opt(self.hour, self.minute, self.second.min(59), self.nanos)?;
+        let utc = match self.offset_s {
+            Some(off) => {
+                let fixed = FixedOffset::east_opt(off)?;
+                match fixed.from_local_datetime(&naive) {
+                    LocalResult::Single(t) => t.with_timezone(&Utc),
+                    _ => return None,
+                }
+            }
+            None => zone.to_utc(&naive)?,
+        };
+        Some(Instant {
+            utc,
+            digits: self.digits,
+        })
+    }
+}
+
+/// A resolved point in time, remembering how precise its source was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Instant {
+    /// The instant in UTC.
+    pub utc: DateTime<Utc>,
+    /// Fractional digits the source printed; output keeps this precision.
+    pub digits: u8,
+}
+
+impl Instant {
+    /// Seconds from `self` to `later` (negative when `later` is earlier).
+    pub fn secs_until(&self, later: &Instant) -> f64 {
+        (later.utc - self.utc).num_microseconds().unwrap_or(i64::MAX) as f64 / 1e6
+    }
+}
+
+impl fmt::Display for Instant {
+    /// RFC 3339 in UTC with the precision of the source line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base = self.utc.format("%Y-%m-%dT%H:%M:%S");
+        let digits = self.digits.min(9) as usize;
+        if digits == 0 {
+            write!(f, "{base}Z")
+        } else {
+            let frac = format!("{:09}", chrono::Timelike::nanosecond(&self.utc) % 1_000_000_000);
+            write!(f, "{base}.{}Z", &frac[..digits])
+        }
+    }
+}
+
+impl serde::Serialize for Instant {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The zone that zone-less stamps are read in (`--tz`, default UTC).
+#[derive(Debug, Clone)]
+pub enum Zone {
+    /// A fixed offset such as `+09:00` or `UTC`.
+    Fixed(FixedOffset),
+    /// A named IANA zone such as `Europe/Berlin` (daylight saving honoured).
+    Named(chrono_tz::Tz),
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::Fixed(FixedOffset::east_opt(0).expect("zero offset is valid"))
+    }
+}
+
+impl Zone {
+    /// Parses `UTC`, `Z`, `+09:00`, `-0700` or an IANA name.
+    pub fn parse(s: &str) -> Result<Zone, String> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("utc") || t == "Z" {
+            return Ok(Zone::default());
+        }
+        if let Some(off) = parse_offset(t) {
+            return FixedOffset::east_opt(off)
+                .map(Zone::Fixed)
+                .ok_or_else(|| format!("invalid offset {t:?}"));
+        }
+        t.parse::<chrono_tz::Tz>()
+            .map(Zone::Named)
+            .map_err(|_| format!("unknown time zone {t:?} (use UTC, +09:00 or an IANA name)"))
+    }
+
+    fn to_utc(&self, naive: &chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
+        match self {
+            Zone::Fixed(f) => f.from_local_datetime(naive).single().map(|t| t.with_timezone(&Utc)),
+            Zone::Named(z) => z
+                .from_local_datetime(naive)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc)),
+        }
+    }
+}
+
+/// Parses `Z`, `+09:00`, `+0900` or `-07` into seconds east of UTC.
+pub fn parse_offset(s: &str) -> Option<i32> {
+    if s == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m) = match digits.len() {
+        2 => (digits.parse::<i32>().ok()?, 0),
+        4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+        _ => return None,
+    };
+    if h > 23 || m > 59 {
+        return None;
+    }
+    Some(sign * (h * 3600 + m * 60))
+}
+
+/// Parses an RFC 3339 timestamp (`2025-03-18T10:21:22.521444907Z`,
+/// `…+09:00`, also with a space instead of `T`). Returns the stamp and the
+/// number of bytes consumed.
+pub fn parse_rfc3339_prefix(s: &str) -> Option<(Stamp, usize)> {
+    let b = s.as_bytes();
+    if b.len() < 19 {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = s.get(r)?;
+        if part.bytes().all(|c| c.is_ascii_digit()) {
+            part.parse().ok()
+        } else {
+            None
+        }
+    };
+    if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let year = num(0..4)? as i32;
+    let (month, day, hour, minute, second) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut i = 19;
+    let (nanos, digits) = if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
+        let start = i + 1;
+        let mut end = start;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+        i = end;
+        frac_to_nanos(&s[start..end])
+    } else {
+        (0, 0)
+    };
+    let mut offset = None;
+    if let Some(&c) = b.get(i) {
+        if c == b'Z' {
+            offset = Some(0);
+            i += 1;
+        } else if c == b'+' || c == b'-' {
+            let mut end = i + 1;
+            while end < b.len() && (b[end].is_ascii_digit() || b[end] == b':') && end - i <= 6 {
+                end += 1;
+            }
+            if let Some(off) = parse_offset(&s[i..end]) {
+                offset = Some(off);
+                i = end;
+            }
+        }
+    }
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    Some((
+        Stamp {
+            year: Some(year),
+            year_offset: 0,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos,
+            digits,
+            offset_s: offset,
+        },
+        i,
+    ))
+}
+
+/// Turns fractional-second digits into nanoseconds and a digit count.
+pub fn frac_to_nanos(frac: &str) -> (u32, u8) {
+    let digits = frac.len().min(9);
+    let mut n: u32 = 0;
+    for c in frac.bytes().take(9) {
+        n = n * 10 + u32::from(c - b'0');
+    }
+    for _ in digits..9 {
+        n *= 10;
+    }
+    (n, digits as u8)
+}
+
+/// Parses `hh:mm:ss[.frac]`, returning (h, m, s, nanos, digits, consumed).
+pub fn parse_clock(s: &str) -> Option<(u32, u32, u32, u32, u8, usize)> {
+    let b = s.as_bytes();
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let d = |r: std::ops::Range<usize>| -> Option<u32> {
+        let p = s.get(r)?;
+        if p.bytes().all(|c| c.is_ascii_digit()) {
+            p.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (h, m, sec) = (d(0..2)?, d(3..5)?, d(6..8)?);
+    if h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    let mut i = 8;
+    let (nanos, digits) = if b.get(8) == Some(&b'.') {
+        let mut end = 9;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+        i = end;
+        frac_to_nanos(&s[9..end])
+    } else {
+        (0, 0)
+    };
+    Some((h, m, sec, nanos, digits, i))
+}
+
+/// Month number from an English three-letter abbreviation.
+pub fn month_from_abbrev(s: &str) -> Option<u32> {
+    const M: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    M.iter().position(|m| *m == s).map(|i| i as u32 + 1)
+}
+
+/// Chooses years for year-less stamps from the full timestamps of the input.
+///
+/// Each file contributes the span of its own full timestamps; a year-less
+/// stamp gets the year that puts it nearest that span (so `Dec 31` next to
+/// `2026-01-01` anchors lands in 2025), falling back to the span of all
+/// files, then to `--year`, then to the current year with a warning.
+#[derive(Debug, Clone, Default)]
+pub struct YearResolver {
+    forced: Option<i32>,
+    global: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+impl YearResolver {
+    /// A resolver; `forced` is the user's `--year`.
+    pub fn new(forced: Option<i32>) -> Self {
+        YearResolver { forced, global: None }
+    }
+
+    /// Widens the global span with a file's span of full timestamps.
+    pub fn add_span(&mut self, span: Option<(DateTime<Utc>, DateTime<Utc>)>) {
+        if let Some((lo, hi)) = span {
+            self.global = Some(match self.global {
+                None => (lo, hi),
+                Some((a, b)) => (a.min(lo), b.max(hi)),
+            });
+        }
+    }
+
+    /// True when neither `--year` nor any full timestamp can anchor years.
+    pub fn is_unanchored(&self) -> bool {
+        self.forced.is_none() && self.global.is_none()
+    }
+
+    /// Resolves a stamp, using the file's own span first.
+    pub fn resolve(&self, st: &Stamp, file_span: Option<(DateTime<Utc>, DateTime<Utc>)>, zone: &Zone) -> Option<Instant> {
+        if st.year.is_some() {
+            return st.resolve(0, zone);
+        }
+        if let Some(y) = self.forced {
+            return st.resolve(y, zone);
+        }
+        let span = file_span.or(self.global);
+        let Some((lo, hi)) = span else {
+            return st.resolve(Utc::now().year(), zone);
+        };
+        let mut best: Option<(i64, Instant)> = None;
+        for y in [lo.year() - 1, lo.year(), hi.year(), hi.year() + 1] {
+            let Some(inst) = st.resolve(y, zone) else { continue };
+            let dist = if inst.utc < lo {
+                (lo - inst.utc).num_seconds()
+            } else if inst.utc > hi {
+                (inst.utc - hi).num_seconds()
+            } else {
+                0
+            };
+            if best.as_ref().is_none_or(|(d, _)| dist < *d) {
+                best = Some((dist, inst));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+}
+
+/// Tracks year rollover between consecutive year-less stamps of one file.
+#[derive(Debug, Default)]
+pub struct RolloverTracker {
+    last_month: Option<u32>,
+    offset: i8,
+}
+
+impl RolloverTracker {
+    /// Returns the year offset for this stamp, given the previous ones in
+    /// file order: December → January adds a year, January → December (a
+    /// file written newest first) takes one away.
+    pub fn observe(&mut self, month: u32) -> i8 {
+        if let Some(prev) = self.last_month {
+            if prev >= 11 && month <= 2 {
+                self.offset = self.offset.saturating_add(1);
+            } else if prev <= 2 && month >= 11 {
+                self.offset = self.offset.saturating_sub(1);
+            }
+        }
+        self.last_month = Some(month);
+        self.offset
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_with_nanos_and_zone() {
+        let (st, n) = parse_rfc3339_prefix("2025-03-18T10:21:22.521444907Z rest").unwrap();
+        assert_eq!(n, 30);
+        let i = st.resolve(0, &Zone::default()).unwrap();
+        assert_eq!(i.to_string(), "2025-03-18T10:21:22.521444907Z");
+        let (st, _) = parse_rfc3339_prefix("2019-11-18T13:57:42.617846445+09:00").unwrap();
+        assert_eq!(st.resolve(0, &Zone::default()).unwrap().to_string(), "2019-11-18T04:57:42.617846445Z");
+    }
+
+    #[test]
+    fn precision_is_kept() {
+        let (st, _) = parse_rfc3339_prefix("2024-11-29T18:13:11.6827Z").unwrap();
+        assert_eq!(st.resolve(0, &Zone::default()).unwrap().to_string(), "2024-11-29T18:13:11.6827Z");
+    }
+
+    #[test]
+    fn year_from_span_handles_rollover_and_leap_day() {
+        let mut r = YearResolver::new(None);
+        let jan = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 5).unwrap();
+        r.add_span(Some((jan, jan)));
+        let dec31 = Stamp {
+            year: None,
+            year_offset: 0,
+            month: 12,
+            day: 31,
+            hour: 23,
+            minute: 59,
+            second: 59,
+            nanos: 0,
+            digits: 0,
+            offset_s: None,
+        };
+        assert_eq!(r.resolve(&dec31, None, &Zone::default()).unwrap().utc.year(), 2025);
+        let feb29 = Stamp { month: 2, day: 29, ..dec31 };
+        let mut r = YearResolver::new(None);
+        let mar = Utc.with_ymd_and_hms(2028, 3, 1, 0, 0, 0).unwrap();
+        r.add_span(Some((mar, mar)));
+        assert_eq!(r.resolve(&feb29, None, &Zone::default()).unwrap().utc.year(), 2028);
+    }
+
+    #[test]
+    fn zones() {
+        assert!(Zone::parse("Europe/Berlin").is_ok());
+        assert!(Zone::parse("+09:00").is_ok());
+        assert!(Zone::parse("Mars/Olympus").is_err());
+        assert_eq!(parse_offset("+0900"), Some(32400));
+        assert_eq!(parse_offset("-07:00"), Some(-25200));
+    }
+
+    #[test]
+    fn rollover_tracker() {
+        let mut t = RolloverTracker::default();
+        assert_eq!(t.observe(12), 0);
+        assert_eq!(t.observe(12), 0);
+        assert_eq!(t.observe(1), 1);
+        assert_eq!(t.observe(1), 1);
+    }
+}
