@@ -33,11 +33,9 @@ impl PodRef {
     /// A reference from a `namespace/name` string such as klog's `pod=`.
     pub fn from_ns_name(s: &str) -> PodRef {
         match s.split_once('/') {
-            Some((ns, name)) if !ns.is_empty() && !name.is_empty() => PodRef {
-                namespace: Some(ns.to_string()),
-                name: Some(name.to_string()),
-                uid: None,
-            },
+            Some((ns, name)) if !ns.is_empty() && !name.is_empty() => {
+                PodRef { namespace: Some(ns.to_string()), name: Some(name.to_string()), uid: None }
+            }
             _ => PodRef::default(),
         }
     }

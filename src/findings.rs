@@ -155,11 +155,19 @@ fn derive(c: &ContainerTimeline, tl: &PodTimeline) -> Derived {
         d.exited = Some(Mark { at, origin: m.origin });
         d.exit_exact = true;
     } else {
-        let observed = [c.shim_disconnected, c.stop_returned, c.kubelet_stop_returned, c.finished.map(|f| f.1), c.died, c.already_exited, c.exit_event.map(|e| e.2)]
-            .into_iter()
-            .flatten()
-            .filter(|m| c.stop_requested.is_none_or(|(_, s)| m.at >= s.at) || c.kill_request.is_none())
-            .min_by_key(|m| m.at);
+        let observed = [
+            c.shim_disconnected,
+            c.stop_returned,
+            c.kubelet_stop_returned,
+            c.finished.map(|f| f.1),
+            c.died,
+            c.already_exited,
+            c.exit_event.map(|e| e.2),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|m| c.stop_requested.is_none_or(|(_, s)| m.at >= s.at) || c.kill_request.is_none())
+        .min_by_key(|m| m.at);
         let finished = status.and_then(|(_, f, m)| f.map(|at| Mark { at, origin: m.origin }));
         d.exited = match (observed, finished) {
             (Some(o), Some(f)) if f.at.secs_until(&o.at) > 1.0 => Some(f),
@@ -179,7 +187,12 @@ fn derive(c: &ContainerTimeline, tl: &PodTimeline) -> Derived {
 /// between the delete and the kubelet's post-preStop kill line.
 fn prestop_seconds(c: &ContainerTimeline, tl: &PodTimeline) -> Option<f64> {
     if let Some(start) = c.prestop_started {
-        let end = c.prestop_finished.or(c.prestop_timeout).or(c.prestop_failed.as_ref().map(|f| f.0)).or(c.kill_request.map(|k| k.1)).or(c.stop_requested.map(|s| s.1))?;
+        let end = c
+            .prestop_finished
+            .or(c.prestop_timeout)
+            .or(c.prestop_failed.as_ref().map(|f| f.0))
+            .or(c.kill_request.map(|k| k.1))
+            .or(c.stop_requested.map(|s| s.1))?;
         return Some(round3(start.at.secs_until(&end.at).max(0.0)));
     }
     if c.prestop_finished.is_some() {
@@ -191,7 +204,7 @@ fn prestop_seconds(c: &ContainerTimeline, tl: &PodTimeline) -> Option<f64> {
     let (_, kill, _) = c.kill_request?;
     let from = c.kill_override.map(|k| k.1).filter(|o| o.at <= kill.at).or(tl.delete)?;
     let gap = from.at.secs_until(&kill.at);
-    (gap >= 1.0 && gap < 3600.0).then(|| round3(gap))
+    (1.0..3600.0).contains(&gap).then(|| round3(gap))
 }
 
 /// True when the node runs Kubernetes ≥ 1.28 (preStop subtracted from the timeout).
@@ -255,16 +268,18 @@ fn finding(kind: FindingKind, container: Option<&String>, message: String, evide
 
 /// 128 + signal number for the signals a stop uses.
 fn signal_exit_code(signal: &str) -> Option<i32> {
-    Some(128 + match signal {
-        "SIGHUP" => 1,
-        "SIGINT" => 2,
-        "SIGQUIT" => 3,
-        "SIGUSR1" => 10,
-        "SIGUSR2" => 12,
-        "SIGTERM" => 15,
-        "SIGWINCH" => 28,
-        _ => return None,
-    })
+    Some(
+        128 + match signal {
+            "SIGHUP" => 1,
+            "SIGINT" => 2,
+            "SIGQUIT" => 3,
+            "SIGUSR1" => 10,
+            "SIGUSR2" => 12,
+            "SIGTERM" => 15,
+            "SIGWINCH" => 28,
+            _ => return None,
+        },
+    )
 }
 
 fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src: &Sources, out: &mut Vec<Finding>) {
@@ -281,18 +296,36 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
 
     if let Some(m) = oom {
         let detail = c.oom.as_ref().map(|o| o.0.clone()).unwrap_or_else(|| "exit 137 without a stop request".into());
-        out.push(finding(FindingKind::OomKilled, name, format!("{label} was killed by the OOM killer ({detail})"), ev(&[Some(m), d.exit_code_mark])));
+        out.push(finding(
+            FindingKind::OomKilled,
+            name,
+            format!("{label} was killed by the OOM killer ({detail})"),
+            ev(&[Some(m), d.exit_code_mark]),
+        ));
     } else if let Some(k) = c.kill_sent {
         let exited_before = d.exit_exact && d.exited.is_some_and(|e| e.at < k.at);
         let other_code = d.exit_code.is_some_and(|code| code != 137);
         if exited_before || other_code {
             let code = d.exit_code.map(|c| format!(" with exit code {c}")).unwrap_or_default();
             let when = d.exited.filter(|_| d.exit_exact).map(|e| format!(" {:.3} s before it", e.at.secs_until(&k.at))).unwrap_or_default();
-            out.push(finding(FindingKind::KillAfterExit, name, format!("the runtime sent SIGKILL to {label}, but the process had already exited{code}{when}: not a real SIGKILL"), ev(&[Some(k), d.exited, d.exit_code_mark])));
+            out.push(finding(
+                FindingKind::KillAfterExit,
+                name,
+                format!("the runtime sent SIGKILL to {label}, but the process had already exited{code}{when}: not a real SIGKILL"),
+                ev(&[Some(k), d.exited, d.exit_code_mark]),
+            ));
         } else {
             killed = true;
             let timeout = d.stop_timeout.map(|t| format!(" after its {t} s stop timeout")).unwrap_or_default();
-            out.push(finding(FindingKind::Sigkill, name, format!("{label} did not stop on the stop signal and was SIGKILLed{timeout} (exit {})", d.exit_code.map(|c| c.to_string()).unwrap_or_else(|| "unknown".into())), ev(&[d.stop_mark, Some(k), d.exit_code_mark])));
+            out.push(finding(
+                FindingKind::Sigkill,
+                name,
+                format!(
+                    "{label} did not stop on the stop signal and was SIGKILLed{timeout} (exit {})",
+                    d.exit_code.map(|c| c.to_string()).unwrap_or_else(|| "unknown".into())
+                ),
+                ev(&[d.stop_mark, Some(k), d.exit_code_mark]),
+            ));
         }
     } else if let (Some(stop), Some(timeout)) = (d.stop_mark, d.stop_timeout) {
         // No runtime log: a kill proven by timing (the timeout ran out, then it died).
@@ -308,7 +341,12 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
             }
         } else if d.exit_code == Some(137) && stopped {
             killed = true;
-            out.push(finding(FindingKind::Sigkill, name, format!("{label} exited 137 (SIGKILL) after a stop request"), ev(&[Some(stop), d.exit_code_mark])));
+            out.push(finding(
+                FindingKind::Sigkill,
+                name,
+                format!("{label} exited 137 (SIGKILL) after a stop request"),
+                ev(&[Some(stop), d.exit_code_mark]),
+            ));
         }
     }
 
@@ -316,7 +354,12 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
         if let Some(code) = d.exit_code.filter(|c| *c != 0) {
             let signal = c.signal.as_ref().map(|s| s.0.as_str()).unwrap_or("SIGTERM");
             if stopped && signal_exit_code(signal) == Some(code) {
-                out.push(finding(FindingKind::SignalExit, name, format!("{label} died of {signal}'s default action (exit {code}): no graceful drain"), ev(&[c.signal.as_ref().map(|s| s.1).or(d.stop_mark), d.exit_code_mark])));
+                out.push(finding(
+                    FindingKind::SignalExit,
+                    name,
+                    format!("{label} died of {signal}'s default action (exit {code}): no graceful drain"),
+                    ev(&[c.signal.as_ref().map(|s| s.1).or(d.stop_mark), d.exit_code_mark]),
+                ));
             } else if code != 137 || stopped {
                 out.push(finding(FindingKind::NonzeroExit, name, format!("{label} exited with code {code}"), ev(&[d.exit_code_mark])));
             }
@@ -329,17 +372,32 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
         if let Some(end) = end {
             let over = del.at.secs_until(&end.at) - g as f64;
             if over > OVERRUN_TOLERANCE_S {
-                out.push(finding(FindingKind::GraceOverrun, name, format!("{label} exited {over:.1} s after the grace period ({g} s) ran out"), ev(&[Some(del), Some(end)])));
+                out.push(finding(
+                    FindingKind::GraceOverrun,
+                    name,
+                    format!("{label} exited {over:.1} s after the grace period ({g} s) ran out"),
+                    ev(&[Some(del), Some(end)]),
+                ));
             }
         }
     }
     if let Some(m) = c.prestop_timeout {
-        out.push(finding(FindingKind::PrestopTimeout, name, format!("the preStop hook of {label} did not complete within the grace period"), ev(&[c.prestop_started, Some(m)])));
+        out.push(finding(
+            FindingKind::PrestopTimeout,
+            name,
+            format!("the preStop hook of {label} did not complete within the grace period"),
+            ev(&[c.prestop_started, Some(m)]),
+        ));
     } else if let (Some(start), None, Some(g)) = (c.prestop_started, c.prestop_finished, d.grace) {
         if c.prestop_failed.is_none() {
             if let Some(stop) = d.stop_mark {
                 if start.at.secs_until(&stop.at) >= g as f64 - TIMING_TOLERANCE_S {
-                    out.push(finding(FindingKind::PrestopTimeout, name, format!("the preStop hook of {label} ran the whole grace period ({g} s) without completing"), ev(&[Some(start), Some(stop)])));
+                    out.push(finding(
+                        FindingKind::PrestopTimeout,
+                        name,
+                        format!("the preStop hook of {label} ran the whole grace period ({g} s) without completing"),
+                        ev(&[Some(start), Some(stop)]),
+                    ));
                 }
             }
         }
@@ -352,11 +410,21 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
     if let (Some(r), Some(e)) = (returned, d.exited) {
         let lag = e.at.secs_until(&r.at);
         if lag >= SLOW_STOP_S {
-            out.push(finding(FindingKind::SlowStop, name, format!("the stop call returned {lag:.1} s after {label} had exited (runtime or kubelet delay)"), ev(&[Some(e), Some(r)])));
+            out.push(finding(
+                FindingKind::SlowStop,
+                name,
+                format!("the stop call returned {lag:.1} s after {label} had exited (runtime or kubelet delay)"),
+                ev(&[Some(e), Some(r)]),
+            ));
         }
     }
     if let Some((probe, m)) = &c.probe_restart {
-        out.push(finding(FindingKind::ProbeKill, name, format!("{label} was restarted because its {probe} probe failed, not because the Pod was deleted"), ev(&[Some(*m), d.stop_mark])));
+        out.push(finding(
+            FindingKind::ProbeKill,
+            name,
+            format!("{label} was restarted because its {probe} probe failed, not because the Pod was deleted"),
+            ev(&[Some(*m), d.stop_mark]),
+        ));
     }
 }
 
@@ -370,14 +438,20 @@ fn pod_findings(tl: &PodTimeline, derived: &[Derived], src: &Sources, out: &mut 
         let limit = 2 * grace + 60;
         let waited = del.at.secs_until(&end);
         if waited > limit as f64 {
-            out.push(finding(FindingKind::StuckTerminating, None, format!("the Pod was not removed {waited:.0} s after its deletion although the logs go on (limit {limit} s)"), vec![src.of(&del)]));
+            out.push(finding(
+                FindingKind::StuckTerminating,
+                None,
+                format!("the Pod was not removed {waited:.0} s after its deletion although the logs go on (limit {limit} s)"),
+                vec![src.of(&del)],
+            ));
         }
     }
 }
 
 fn outcome(tl: &PodTimeline, derived: &[Derived], findings: &[Finding]) -> Outcome {
     let has = |k: FindingKind| findings.iter().any(|f| f.kind == k);
-    let volume_stuck = !tl.volume_failures.is_empty() && tl.removed.is_none() && tl.volume_failures.iter().all(|(_, v, _)| !tl.volumes_ok.contains(v));
+    let volume_stuck =
+        !tl.volume_failures.is_empty() && tl.removed.is_none() && tl.volume_failures.iter().all(|(_, v, _)| !tl.volumes_ok.contains(v));
     if has(FindingKind::StuckTerminating) || volume_stuck {
         return Outcome::Stuck;
     }

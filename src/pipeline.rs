@@ -8,7 +8,6 @@ use crate::parse::LineParser;
 use crate::time::{Instant, YearResolver, Zone};
 use rayon::prelude::*;
 
-
 /// How to read times.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -84,7 +83,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     let timelines = correlate::correlate(events, &ctx);
     let src = Sources { paths: &paths };
     let mut pods: Vec<PodReport> = timelines.iter().map(|t| findings::assess(t, &src)).collect();
-    pods.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    pods.sort_by_key(sort_key);
     for f in &files {
         if f.lines == 0 {
             warnings.push(format!("{}: empty input", f.display));
@@ -92,7 +91,13 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     }
     let inputs = files
         .iter()
-        .map(|f| InputSummary { path: f.display.clone(), formats: f.formats.iter().copied().collect(), lines: f.lines, recognized: f.recognized, skipped: f.skipped })
+        .map(|f| InputSummary {
+            path: f.display.clone(),
+            formats: f.formats.iter().copied().collect(),
+            lines: f.lines,
+            recognized: f.recognized,
+            skipped: f.skipped,
+        })
         .collect();
     let summary = Summary::of(&pods);
     Report { schema: SCHEMA, inputs, pods, summary, warnings }
@@ -101,4 +106,3 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
 fn sort_key(p: &PodReport) -> (Option<Instant>, String) {
     (p.stages.first().map(|s| s.at), p.display_name())
 }
-

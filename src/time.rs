@@ -72,10 +72,7 @@ impl Stamp {
             }
             None => zone.to_utc(&naive)?,
         };
-        Some(Instant {
-            utc,
-            digits: self.digits,
-        })
+        Some(Instant { utc, digits: self.digits })
     }
 }
 
@@ -138,22 +135,15 @@ impl Zone {
             return Ok(Zone::default());
         }
         if let Some(off) = parse_offset(t) {
-            return FixedOffset::east_opt(off)
-                .map(Zone::Fixed)
-                .ok_or_else(|| format!("invalid offset {t:?}"));
+            return FixedOffset::east_opt(off).map(Zone::Fixed).ok_or_else(|| format!("invalid offset {t:?}"));
         }
-        t.parse::<chrono_tz::Tz>()
-            .map(Zone::Named)
-            .map_err(|_| format!("unknown time zone {t:?} (use UTC, +09:00 or an IANA name)"))
+        t.parse::<chrono_tz::Tz>().map(Zone::Named).map_err(|_| format!("unknown time zone {t:?} (use UTC, +09:00 or an IANA name)"))
     }
 
     fn to_utc(&self, naive: &chrono::NaiveDateTime) -> Option<DateTime<Utc>> {
         match self {
             Zone::Fixed(f) => f.from_local_datetime(naive).single().map(|t| t.with_timezone(&Utc)),
-            Zone::Named(z) => z
-                .from_local_datetime(naive)
-                .earliest()
-                .map(|t| t.with_timezone(&Utc)),
+            Zone::Named(z) => z.from_local_datetime(naive).earliest().map(|t| t.with_timezone(&Utc)),
         }
     }
 }
@@ -235,21 +225,7 @@ pub fn parse_rfc3339_prefix(s: &str) -> Option<(Stamp, usize)> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    Some((
-        Stamp {
-            year: Some(year),
-            year_offset: 0,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            nanos,
-            digits,
-            offset_s: offset,
-        },
-        i,
-    ))
+    Some((Stamp { year: Some(year), year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: offset }, i))
 }
 
 /// Turns fractional-second digits into nanoseconds and a digit count.
@@ -415,18 +391,8 @@ mod tests {
         let mut r = YearResolver::new(None);
         let jan = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 5).unwrap();
         r.add_span(Some((jan, jan)));
-        let dec31 = Stamp {
-            year: None,
-            year_offset: 0,
-            month: 12,
-            day: 31,
-            hour: 23,
-            minute: 59,
-            second: 59,
-            nanos: 0,
-            digits: 0,
-            offset_s: None,
-        };
+        let dec31 =
+            Stamp { year: None, year_offset: 0, month: 12, day: 31, hour: 23, minute: 59, second: 59, nanos: 0, digits: 0, offset_s: None };
         assert_eq!(r.resolve(&dec31, None, &Zone::default()).unwrap().utc.year(), 2025);
         let feb29 = Stamp { month: 2, day: 29, ..dec31 };
         let mut r = YearResolver::new(None);

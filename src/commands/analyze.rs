@@ -53,7 +53,15 @@ pub fn run(args: AnalyzeArgs) -> Result<u8, Box<dyn std::error::Error>> {
         }
         if args.verbose {
             for i in &report.inputs {
-                let _ = writeln!(err, "podmortem: {}: {} lines, {} recognized, {} skipped [{}]", report::sanitize(&i.path), i.lines, i.recognized, i.skipped, i.formats.join(", "));
+                let _ = writeln!(
+                    err,
+                    "podmortem: {}: {} lines, {} recognized, {} skipped [{}]",
+                    report::sanitize(&i.path),
+                    i.lines,
+                    i.recognized,
+                    i.skipped,
+                    i.formats.join(", ")
+                );
             }
         }
     }
@@ -62,7 +70,8 @@ pub fn run(args: AnalyzeArgs) -> Result<u8, Box<dyn std::error::Error>> {
 
 fn parse_bound(flag: &str, v: Option<&str>, zone: &Zone) -> Result<Option<Instant>, String> {
     let Some(v) = v else { return Ok(None) };
-    let (st, used) = parse_rfc3339_prefix(v).ok_or_else(|| format!("{flag}: expected an RFC 3339 time such as 2026-04-16T11:53:40Z, got {v:?}"))?;
+    let (st, used) =
+        parse_rfc3339_prefix(v).ok_or_else(|| format!("{flag}: expected an RFC 3339 time such as 2026-04-16T11:53:40Z, got {v:?}"))?;
     if used != v.len() {
         return Err(format!("{flag}: unexpected text after the time in {v:?}"));
     }
@@ -75,7 +84,10 @@ fn matches_pod(p: &PodReport, sel: &str) -> bool {
     }
     match sel.split_once('/') {
         Some((ns, name)) => p.namespace.as_deref() == Some(ns) && p.name.as_deref() == Some(name),
-        None => p.name.as_deref() == Some(sel) || p.containers.iter().any(|c| c.id.as_deref().is_some_and(|id| id.starts_with(sel) && sel.len() >= 6)),
+        None => {
+            p.name.as_deref() == Some(sel)
+                || p.containers.iter().any(|c| c.id.as_deref().is_some_and(|id| id.starts_with(sel) && sel.len() >= 6))
+        }
     }
 }
 

@@ -72,6 +72,23 @@ pub struct ContainerTimeline {
     pub first_seen: Option<Instant>,
 }
 
+impl ContainerTimeline {
+    /// True when a line other than a PLEG/shim notice speaks of this container.
+    pub fn says_more_than_pleg(&self) -> bool {
+        self.kill_request.is_some()
+            || self.kill_override.is_some()
+            || self.stop_requested.is_some()
+            || self.signal.is_some()
+            || self.kill_sent.is_some()
+            || self.finished.is_some()
+            || self.exit_event.is_some()
+            || self.status.is_some()
+            || self.oom.is_some()
+            || self.prestop_started.is_some()
+            || self.probe_restart.is_some()
+    }
+}
+
 /// Everything known about one Pod's stop.
 #[derive(Debug, Clone, Default)]
 pub struct PodTimeline {
@@ -171,6 +188,9 @@ pub fn correlate(mut events: Vec<Event>, ctx: &Context) -> Vec<PodTimeline> {
                 c.name = c.id.as_ref().and_then(|i| ident.container_names.get(i).cloned());
             }
         }
+        // The kubelet's PLEG also reports sandbox (pause) IDs; an unnamed ID
+        // with nothing but PLEG/shim lines is one of those, not an app container.
+        tl.containers.retain(|c| c.name.is_some() || c.says_more_than_pleg());
         if let Some(n) = &tl.node {
             tl.version = ctx.node_versions.get(n).cloned();
         }
@@ -236,7 +256,13 @@ fn first(slot: &mut Option<Mark>, m: Mark) {
 }
 
 /// Finds (or creates) the container an event is about.
-fn container<'a>(tl: &'a mut PodTimeline, ident: &Identity, id: Option<&String>, name: Option<&String>, at: Option<Instant>) -> Option<&'a mut ContainerTimeline> {
+fn container<'a>(
+    tl: &'a mut PodTimeline,
+    ident: &Identity,
+    id: Option<&String>,
+    name: Option<&String>,
+    at: Option<Instant>,
+) -> Option<&'a mut ContainerTimeline> {
     if let Some(id) = id {
         if ident.sandboxes.contains(id) {
             return None;
@@ -380,7 +406,9 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             let finished = state.finished_at.and_then(|s| s.resolve(0, &ctx.zone));
             let placeholder = state.reason.as_deref() == Some("ContainerStatusUnknown");
             if let Some(c) = container_mut(tl, ident, state.container_id.as_ref(), Some(&state.container), Some(at)) {
-                if c.status.is_none() || (c.status.as_ref().is_some_and(|(s, _, _)| s.reason.as_deref() == Some("ContainerStatusUnknown")) && !placeholder) {
+                if c.status.is_none()
+                    || (c.status.as_ref().is_some_and(|(s, _, _)| s.reason.as_deref() == Some("ContainerStatusUnknown")) && !placeholder)
+                {
                     c.status = Some((state.clone(), finished, m));
                 }
             }
@@ -471,6 +499,12 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
     }
 }
 
-fn container_mut<'a>(tl: &'a mut PodTimeline, ident: &Identity, id: Option<&String>, name: Option<&String>, at: Option<Instant>) -> Option<&'a mut ContainerTimeline> {
+fn container_mut<'a>(
+    tl: &'a mut PodTimeline,
+    ident: &Identity,
+    id: Option<&String>,
+    name: Option<&String>,
+    at: Option<Instant>,
+) -> Option<&'a mut ContainerTimeline> {
     container(tl, ident, id, name, at)
 }

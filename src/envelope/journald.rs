@@ -19,18 +19,7 @@ pub fn parse_short(line: &str) -> Option<Envelope<'_>> {
     let rest = &rest[day_end + 1..];
     let (hour, minute, second, nanos, digits, used) = parse_clock(rest)?;
     let rest = rest[used..].strip_prefix(' ')?;
-    let stamp = Stamp {
-        year: None,
-        year_offset: 0,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        nanos,
-        digits,
-        offset_s: None,
-    };
+    let stamp = Stamp { year: None, year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: None };
     Some(host_and_ident(rest, EnvelopeKind::Journald, stamp))
 }
 
@@ -52,13 +41,7 @@ fn host_and_ident(rest: &str, kind: EnvelopeKind, stamp: Stamp) -> Envelope<'_> 
     }
     let after_host = rest.get(first_end + 1..).unwrap_or("");
     match split_ident(after_host) {
-        Some((ident, body)) => Envelope {
-            kind,
-            stamp: Some(stamp),
-            host: Some(first),
-            ident: Some(ident),
-            body: Cow::Borrowed(body),
-        },
+        Some((ident, body)) => Envelope { kind, stamp: Some(stamp), host: Some(first), ident: Some(ident), body: Cow::Borrowed(body) },
         // A line without an identifier (e.g. a cut prefix): keep the text.
         None => Envelope { kind, stamp: Some(stamp), host: Some(first), ident: None, body: Cow::Borrowed(after_host) },
     }

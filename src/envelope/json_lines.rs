@@ -27,9 +27,7 @@ pub fn parse(line: &str) -> Option<Envelope<'_>> {
         .or_else(|| obj.get("__REALTIME_TIMESTAMP"))
         .and_then(Value::as_str)
         .and_then(|s| s.parse::<i64>().ok());
-    let stamp = micros
-        .and_then(DateTime::<Utc>::from_timestamp_micros)
-        .map(|t| Stamp::from_utc(t, 6));
+    let stamp = micros.and_then(DateTime::<Utc>::from_timestamp_micros).map(|t| Stamp::from_utc(t, 6));
     // Host and identifier borrow from the line when they are plain strings.
     let host = borrow_field(line, "_HOSTNAME");
     let ident = borrow_field(line, "SYSLOG_IDENTIFIER").or_else(|| borrow_field(line, "_COMM"));

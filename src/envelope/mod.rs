@@ -64,14 +64,8 @@ pub struct Envelope<'a> {
 
 impl<'a> Envelope<'a> {
     fn bare(line: &'a str) -> Envelope<'a> {
-        let trimmed = line.trim_start_matches(|c: char| c == '.' || c == ' ' || c == '\u{2026}');
-        Envelope {
-            kind: EnvelopeKind::Bare,
-            stamp: None,
-            host: None,
-            ident: None,
-            body: Cow::Borrowed(trimmed),
-        }
+        let trimmed = line.trim_start_matches(['.', ' ', '\u{2026}']);
+        Envelope { kind: EnvelopeKind::Bare, stamp: None, host: None, ident: None, body: Cow::Borrowed(trimmed) }
     }
 }
 
@@ -81,13 +75,10 @@ pub fn split(line: &str) -> Envelope<'_> {
     match b.first() {
         Some(b'<') => syslog::parse(line).unwrap_or_else(|| Envelope::bare(line)),
         Some(b'{') => json_lines::parse(line).unwrap_or_else(|| Envelope::bare(line)),
-        Some(c) if c.is_ascii_uppercase() && b.len() > 15 => {
-            journald::parse_short(line).unwrap_or_else(|| Envelope::bare(line))
+        Some(c) if c.is_ascii_uppercase() && b.len() > 15 => journald::parse_short(line).unwrap_or_else(|| Envelope::bare(line)),
+        Some(c) if c.is_ascii_digit() && b.len() > 20 && b[4] == b'-' => {
+            cri::parse(line).map(|c| c.envelope).or_else(|| journald::parse_iso(line)).unwrap_or_else(|| Envelope::bare(line))
         }
-        Some(c) if c.is_ascii_digit() && b.len() > 20 && b[4] == b'-' => cri::parse(line)
-            .map(|c| c.envelope)
-            .or_else(|| journald::parse_iso(line))
-            .unwrap_or_else(|| Envelope::bare(line)),
         _ => Envelope::bare(line),
     }
 }
@@ -158,7 +149,9 @@ mod tests {
 
     #[test]
     fn journal_json() {
-        let e = split(r#"{"__REALTIME_TIMESTAMP":"1742293282547387","_HOSTNAME":"kind-worker","SYSLOG_IDENTIFIER":"kubelet","MESSAGE":"I0318 10:21:22.547387     246 x.go:1] \"y\""}"#);
+        let e = split(
+            r#"{"__REALTIME_TIMESTAMP":"1742293282547387","_HOSTNAME":"kind-worker","SYSLOG_IDENTIFIER":"kubelet","MESSAGE":"I0318 10:21:22.547387     246 x.go:1] \"y\""}"#,
+        );
         assert_eq!(e.kind, EnvelopeKind::JournalJson);
         assert_eq!(e.host, Some("kind-worker"));
         assert!(e.body.starts_with("I0318"));

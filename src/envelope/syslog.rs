@@ -7,7 +7,7 @@ use std::borrow::Cow;
 /// `<PRI>1 TS host app procid msgid SD msg` or `<PRI>Mmm dd hh:mm:ss host tag: msg`.
 pub fn parse(line: &str) -> Option<Envelope<'_>> {
     let close = line.find('>')?;
-    if close < 2 || close > 4 || !line[1..close].bytes().all(|b| b.is_ascii_digit()) {
+    if !(2..=4).contains(&close) || !line[1..close].bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     let rest = &line[close + 1..];

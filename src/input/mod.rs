@@ -47,7 +47,8 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Files a kind export holds that are not logs.
-const NOT_LOGS: &[&str] = &["kind-version.txt", "kubernetes-version.txt", "docker-info.txt", "inspect.json", "images.log", "alternatives.log"];
+const NOT_LOGS: &[&str] =
+    &["kind-version.txt", "kubernetes-version.txt", "docker-info.txt", "inspect.json", "images.log", "alternatives.log"];
 
 /// Expands PATHs into inputs. No PATH (or `-`) means stdin.
 pub fn discover(paths: &[String]) -> Result<(Vec<InputSpec>, Vec<String>), InputError> {
@@ -104,7 +105,12 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>, cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>) {
+fn walk_dir(
+    root: &Path,
+    specs: &mut Vec<InputSpec>,
+    warnings: &mut Vec<String>,
+    cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>,
+) {
     for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -163,7 +169,8 @@ fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<Stri
             let is_node = ["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log"].iter().any(|f| d.join(f).is_file());
             let found = if is_node {
                 let name = d.file_name().map(|n| n.to_string_lossy().into_owned());
-                let version = std::fs::read_to_string(d.join("kubernetes-version.txt")).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+                let version =
+                    std::fs::read_to_string(d.join("kubernetes-version.txt")).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
                 name.map(|n| (n, version))
             } else {
                 None

@@ -77,7 +77,8 @@ pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<F
     let mut host_cache: Option<(String, Arc<str>)> = None;
     let mut rollover = RolloverTracker::default();
     let mut buf = Vec::with_capacity(4096);
-    let read_err = |e: io::Error, line: u64| InputError { message: format!("{}:{}: read error: {}", spec.display, line + 1, io_reason(&e)) };
+    let read_err =
+        |e: io::Error, line: u64| InputError { message: format!("{}:{}: read error: {}", spec.display, line + 1, io_reason(&e)) };
 
     if let Some(id) = &app_identity {
         res.formats.insert(SourceKind::App.name());

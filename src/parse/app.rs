@@ -60,7 +60,19 @@ pub fn identity_from_path(path: &Path) -> Option<AppLogIdentity> {
 static SIGNAL_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
         .ascii_case_insensitive(true)
-        .build(["sigterm", "sigint", "sigquit", "sighup", "received signal", "caught signal", "got signal", "signal received", "shutting down", "graceful shutdown", "gracefully"])
+        .build([
+            "sigterm",
+            "sigint",
+            "sigquit",
+            "sighup",
+            "received signal",
+            "caught signal",
+            "got signal",
+            "signal received",
+            "shutting down",
+            "graceful shutdown",
+            "gracefully",
+        ])
         .expect("valid patterns")
 });
 
@@ -78,7 +90,8 @@ mod tests {
 
     #[test]
     fn pod_log_path() {
-        let id = identity_from_path(Path::new("kind-control-plane/pods/default_term-demo_0f5c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b/app/0.log")).unwrap();
+        let id = identity_from_path(Path::new("kind-control-plane/pods/default_term-demo_0f5c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b/app/0.log"))
+            .unwrap();
         assert_eq!(id.pod.name.as_deref(), Some("term-demo"));
         assert_eq!(id.container, "app");
         assert!(identity_from_path(Path::new("node/kubelet.log")).is_none());

@@ -146,10 +146,14 @@ fn re(s: &str) -> Regex {
 }
 
 static RUN_SANDBOX: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"^RunPodSandbox for &PodSandboxMetadata\{Name:([^,]*),Uid:([^,]*),Namespace:([^,]*),Attempt:\d+,?\} returns sandbox id "([0-9a-f]+)""#)
+    re(
+        r#"^RunPodSandbox for &PodSandboxMetadata\{Name:([^,]*),Uid:([^,]*),Namespace:([^,]*),Attempt:\d+,?\} returns sandbox id "([0-9a-f]+)""#,
+    )
 });
 static CREATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"^CreateContainer within sandbox "([0-9a-f]+)" for &ContainerMetadata\{Name:([^,]*),Attempt:\d+,?\} returns container id "([0-9a-f]+)""#)
+    re(
+        r#"^CreateContainer within sandbox "([0-9a-f]+)" for &ContainerMetadata\{Name:([^,]*),Attempt:\d+,?\} returns container id "([0-9a-f]+)""#,
+    )
 });
 static STOP: LazyLock<Regex> = LazyLock::new(|| re(r#"^StopContainer for "([0-9a-f]+)" with timeout (\d+) \(s\)"#));
 static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(r#"^Stop container "([0-9a-f]+)" with signal (.+)$"#));
@@ -326,17 +330,25 @@ mod tests {
 
     #[test]
     fn stop_signal_kill() {
-        let e = events(r#"time="2025-03-18T10:21:22.521444907Z" level=info msg="StopContainer for \"62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058\" with timeout 2 (s)""#);
+        let e = events(
+            r#"time="2025-03-18T10:21:22.521444907Z" level=info msg="StopContainer for \"62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058\" with timeout 2 (s)""#,
+        );
         assert!(matches!(&e[0], EventKind::StopRequested { timeout_s: 2, .. }));
-        let e = events(r#"time="2024-11-29T18:20:18.243705450Z" level=info msg="Stop container \"c65a36d4090569f70b6badb5b6127ad773ebd7e5ce18d3872b8e93ee4fb52cab\" with signal quit""#);
+        let e = events(
+            r#"time="2024-11-29T18:20:18.243705450Z" level=info msg="Stop container \"c65a36d4090569f70b6badb5b6127ad773ebd7e5ce18d3872b8e93ee4fb52cab\" with signal quit""#,
+        );
         assert!(matches!(&e[0], EventKind::SignalSent { signal, .. } if signal == "SIGQUIT"));
-        let e = events(r#"time="2025-03-18T10:21:24.541039858Z" level=info msg="Kill container \"62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058\"""#);
+        let e = events(
+            r#"time="2025-03-18T10:21:24.541039858Z" level=info msg="Kill container \"62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058\"""#,
+        );
         assert!(matches!(&e[0], EventKind::KillSent { .. }));
     }
 
     #[test]
     fn exit_events_by_version() {
-        let e = events(r#"time="2025-03-18T10:21:52.551980894Z" level=info msg="TaskExit event container_id:\"62e0\" id:\"62e0\" pid:4020 exit_status:2 exited_at:{seconds:1742293282 nanos:547387052}""#);
+        let e = events(
+            r#"time="2025-03-18T10:21:52.551980894Z" level=info msg="TaskExit event container_id:\"62e0\" id:\"62e0\" pid:4020 exit_status:2 exited_at:{seconds:1742293282 nanos:547387052}""#,
+        );
         match &e[0] {
             EventKind::Exited { exit_code, exited_at, sandbox, .. } => {
                 assert_eq!(*exit_code, Some(2));
@@ -347,10 +359,14 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // exit_status omitted when 0, two spaces between fields.
-        let e = events(r#"time="2025-05-16T18:02:43.754610904Z" level=info msg="received exit event container_id:\"f512\"  id:\"f512\"  pid:219567  exited_at:{seconds:1747396843  nanos:754293507}""#);
+        let e = events(
+            r#"time="2025-05-16T18:02:43.754610904Z" level=info msg="received exit event container_id:\"f512\"  id:\"f512\"  pid:219567  exited_at:{seconds:1747396843  nanos:754293507}""#,
+        );
         assert!(matches!(&e[0], EventKind::Exited { exit_code: Some(0), .. }));
         // exec exit: not the container's end.
-        let e = events(r#"time="2025-05-16T18:02:43.754610904Z" level=info msg="received exit event container_id:\"f512\" id:\"793f\" pid:1 exit_status:1 exited_at:{seconds:1 nanos:2}""#);
+        let e = events(
+            r#"time="2025-05-16T18:02:43.754610904Z" level=info msg="received exit event container_id:\"f512\" id:\"793f\" pid:1 exit_status:1 exited_at:{seconds:1 nanos:2}""#,
+        );
         assert!(e.is_empty());
     }
 
@@ -358,7 +374,9 @@ mod tests {
     fn old_unescaped_quotes_and_gogo_taskexit() {
         let l = split(r##"time="2019-11-18T13:57:42.617846445+09:00" level=info msg="Finish piping stdout of container "72d4"""##).unwrap();
         assert_eq!(l.msg, "Finish piping stdout of container \"72d4\"");
-        let e = events(r#"time="2019-11-18T13:57:42.642359076+09:00" level=info msg="TaskExit event &TaskExit{ContainerID:72d4,ID:72d4,Pid:31408,ExitStatus:0,ExitedAt:2019-11-18 13:57:42.618338639 +0900 UTC,}""#);
+        let e = events(
+            r#"time="2019-11-18T13:57:42.642359076+09:00" level=info msg="TaskExit event &TaskExit{ContainerID:72d4,ID:72d4,Pid:31408,ExitStatus:0,ExitedAt:2019-11-18 13:57:42.618338639 +0900 UTC,}""#,
+        );
         match &e[0] {
             EventKind::Exited { exit_code, exited_at, .. } => {
                 assert_eq!(*exit_code, Some(0));
@@ -371,18 +389,25 @@ mod tests {
 
     #[test]
     fn identity_lines() {
-        let e = events(r#"time="2025-03-18T10:21:20.821903619Z" level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:group-0,Uid:8bb7de3e-72f0-4102-adbd-53897040775e,Namespace:pod-e2e-dx5dg,Attempt:0,} returns sandbox id \"86c8\"""#);
+        let e = events(
+            r#"time="2025-03-18T10:21:20.821903619Z" level=info msg="RunPodSandbox for &PodSandboxMetadata{Name:group-0,Uid:8bb7de3e-72f0-4102-adbd-53897040775e,Namespace:pod-e2e-dx5dg,Attempt:0,} returns sandbox id \"86c8\"""#,
+        );
         assert!(matches!(&e[0], EventKind::SandboxCreated { pod, .. } if pod.name.as_deref() == Some("group-0")));
-        let e = events(r#"time="2025-03-18T10:21:20.870562025Z" level=info msg="CreateContainer within sandbox \"86c8\" for &ContainerMetadata{Name:c,Attempt:0,} returns container id \"62e0\"""#);
+        let e = events(
+            r#"time="2025-03-18T10:21:20.870562025Z" level=info msg="CreateContainer within sandbox \"86c8\" for &ContainerMetadata{Name:c,Attempt:0,} returns container id \"62e0\"""#,
+        );
         assert!(matches!(&e[0], EventKind::ContainerCreated { name, .. } if name == "c"));
     }
 
     #[test]
     fn tty_and_json_shapes() {
-        let l = split("INFO[2019-11-18T13:57:42.642359076+09:00] shim disconnected                            id=abc namespace=k8s.io").unwrap();
+        let l = split("INFO[2019-11-18T13:57:42.642359076+09:00] shim disconnected                            id=abc namespace=k8s.io")
+            .unwrap();
         assert_eq!(l.msg, "shim disconnected");
         assert_eq!(l.id.as_deref(), Some("abc"));
-        let l = split(r#"{"id":"abc","level":"info","msg":"shim disconnected","namespace":"k8s.io","time":"2025-03-18T10:21:59.165037793Z"}"#).unwrap();
+        let l =
+            split(r#"{"id":"abc","level":"info","msg":"shim disconnected","namespace":"k8s.io","time":"2025-03-18T10:21:59.165037793Z"}"#)
+                .unwrap();
         assert_eq!(l.msg, "shim disconnected");
         assert!(l.stamp.is_some());
     }

@@ -29,7 +29,11 @@ pub fn parse(body: &str) -> Vec<EventKind> {
     if text.ends_with(": A process of this unit has been killed by the OOM killer.") {
         let unit = &text[..text.find(':').unwrap_or(0)];
         if let Some(id) = container_in_cgroup(&format!("/{unit}")) {
-            return vec![EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "systemd: a process of the container's scope was killed by the OOM killer".into() }];
+            return vec![EventKind::Oom {
+                container: Some(id),
+                pod: PodRef::default(),
+                detail: "systemd: a process of the container's scope was killed by the OOM killer".into(),
+            }];
         }
     }
     vec![]

@@ -90,18 +90,7 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
         return None;
     }
     let text = rest.get(close + 2..).unwrap_or("");
-    let stamp = Stamp {
-        year: None,
-        year_offset: 0,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        nanos,
-        digits,
-        offset_s: None,
-    };
+    let stamp = Stamp { year: None, year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: None };
     if text.starts_with('"') {
         if let Some((msg, used)) = unquote_go(text) {
             return Some(KlogLine { level, stamp, source, msg: Cow::Owned(msg), structured: true, rest: &text[used..] });
@@ -243,12 +232,24 @@ pub fn pod_list(v: &str) -> Vec<String> {
         }
         return out;
     }
-    inner
-        .split(' ')
-        .map(|p| p.trim_matches('"'))
-        .filter(|p| p.contains('/'))
-        .map(str::to_string)
-        .collect()
+    let mut out = Vec::new();
+    let mut rest = inner.trim();
+    while !rest.is_empty() {
+        let (item, used) = if rest.starts_with('"') {
+            match unquote_go(rest) {
+                Some((s, n)) => (s, n),
+                None => (rest.trim_matches('"').to_string(), rest.len()),
+            }
+        } else {
+            let n = rest.find(' ').unwrap_or(rest.len());
+            (rest[..n].to_string(), n)
+        };
+        if item.contains('/') {
+            out.push(item);
+        }
+        rest = rest[used..].trim_start();
+    }
+    out
 }
 
 /// The fields of a PLEG event: `&{ID:u Type:T Data:d}` or `{"ID":"u","Type":"T","Data":"d"}`.

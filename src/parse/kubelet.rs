@@ -75,6 +75,7 @@ pub const MARKERS: &[&str] = &[
     "Destroyed container",
     "termination failed",
     "Kill container failed",
+    "podCreationTimestamp",
 ];
 
 /// Turns one kubelet klog line into events (empty when irrelevant).
@@ -248,9 +249,7 @@ fn event_occurred(l: &KlogLine) -> Vec<EventKind> {
     let pod = l.get("object").map(|o| PodRef::from_ns_name(&o)).unwrap_or_default();
     let reason = l.get("reason").unwrap_or_default();
     let message = l.get("message").map(|m| m.into_owned()).unwrap_or_default();
-    let name = l
-        .get("fieldPath")
-        .and_then(|f| f.strip_prefix("spec.containers{").map(|s| s.trim_end_matches('}').to_string()));
+    let name = l.get("fieldPath").and_then(|f| f.strip_prefix("spec.containers{").map(|s| s.trim_end_matches('}').to_string()));
     match reason.as_ref() {
         "Killing" => match probe_restart_kind(&message) {
             Some(probe) => {
@@ -273,11 +272,7 @@ fn patch_status(l: &KlogLine) -> Vec<EventKind> {
     }
     if let Some(bytes) = l.get("patchBytes") {
         // 1.21: the JSON patch printed as a list of decimal byte values.
-        let raw: Vec<u8> = bytes
-            .trim_matches(|c| c == '[' || c == ']')
-            .split(' ')
-            .filter_map(|b| b.parse::<u8>().ok())
-            .collect();
+        let raw: Vec<u8> = bytes.trim_matches(|c| c == '[' || c == ']').split(' ').filter_map(|b| b.parse::<u8>().ok()).collect();
         return statuses_from_json(&String::from_utf8_lossy(&raw), pod, true);
     }
     vec![]
@@ -318,7 +313,7 @@ pub fn terminated_states(cs: &Value, pod: &PodRef) -> Vec<EventKind> {
     for (key, default_id) in [("state", status_id.clone()), ("lastState", None)] {
         let Some(t) = cs.get(key).and_then(|s| s.get("terminated")) else { continue };
         let container_id = t.get("containerID").and_then(Value::as_str).map(strip_scheme).or(default_id);
-        let finished_at = t.get("finishedAt").and_then(Value::as_str).and_then(|s| parse_rfc3339_prefix(s)).map(|(st, _)| st);
+        let finished_at = t.get("finishedAt").and_then(Value::as_str).and_then(parse_rfc3339_prefix).map(|(st, _)| st);
         let state = TerminatedState {
             container: name.to_string(),
             container_id,
@@ -353,8 +348,7 @@ fn identity_only(l: &KlogLine) -> Vec<EventKind> {
 
 // ---------- sentence-shaped messages (volumes, cgroups, ≤1.20 wordings) ----------
 
-static UNMOUNT_STARTED: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"UnmountVolume started for volume "([^"]*)" .*\(UID: "([^"]*)"\)"#));
+static UNMOUNT_STARTED: LazyLock<Regex> = LazyLock::new(|| re(r#"UnmountVolume started for volume "([^"]*)" .*\(UID: "([^"]*)"\)"#));
 static TEARDOWN_OK: LazyLock<Regex> = LazyLock::new(|| {
     re(r#"^UnmountVolume\.TearDown succeeded for volume "[^"]*" \(OuterVolumeSpecName: "([^"]*)"\) pod "[^"]*" \(UID: "([^"]*)"\)"#)
 });
@@ -363,7 +357,9 @@ static TEARDOWN_FAILED: LazyLock<Regex> =
 static UNMOUNT_FAILED: LazyLock<Regex> =
     LazyLock::new(|| re(r#"^operationExecutor\.UnmountVolume failed .*?for volume "([^"]*)".*?\(UID: "([^"]*)"\)"#));
 static DETACHED: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"^Volume detached for volume "[^"]*" \(UniqueName: "[^"]*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[^"]*"\) on node "([^"]*)""#)
+    re(
+        r#"^Volume detached for volume "[^"]*" \(UniqueName: "[^"]*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[^"]*"\) on node "([^"]*)""#,
+    )
 });
 static DESTROYED: LazyLock<Regex> = LazyLock::new(|| re(r#"^Destroyed container: "([^"]*)""#));
 static OLD_SYNCLOOP: LazyLock<Regex> = LazyLock::new(|| re(r#"^SyncLoop \((ADD|DELETE|REMOVE), "[^"]*"\): "(.*)"$"#));
@@ -385,15 +381,13 @@ fn re(s: &str) -> Regex {
 
 /// Pod UID from a volume/cgroup path or line: `pod<uid>` with `-` or `_`.
 pub fn uid_in_cgroup(path: &str) -> Option<String> {
-    static POD: LazyLock<Regex> =
-        LazyLock::new(|| re(r"pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})"));
+    static POD: LazyLock<Regex> = LazyLock::new(|| re(r"pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})"));
     POD.captures(path).map(|c| c[1].replace('_', "-"))
 }
 
 /// Container ID from a cgroup path: `cri-containerd-<id>.scope`, `crio-<id>.scope`, `docker-<id>.scope` or `/<id>`.
 pub fn container_in_cgroup(path: &str) -> Option<String> {
-    static CID: LazyLock<Regex> =
-        LazyLock::new(|| re(r"(?:cri-containerd-|crio-|docker-|/)([0-9a-f]{64})(?:\.scope)?(?:/|,|$)"));
+    static CID: LazyLock<Regex> = LazyLock::new(|| re(r"(?:cri-containerd-|crio-|docker-|/)([0-9a-f]{64})(?:\.scope)?(?:/|,|$)"));
     CID.captures(path).map(|c| c[1].to_string())
 }
 
@@ -455,11 +449,25 @@ fn unstructured(msg: &str) -> Vec<EventKind> {
     let id_only = |id: &str| (PodRef::default(), Some(id.to_string()));
     if let Some(c) = OLD_KILL_OVERRIDE.captures(msg) {
         let (pod, container) = id_only(&c[1]);
-        return vec![EventKind::KillRequested { pod, container, name: None, grace_s: c[2].parse().unwrap_or(0), is_override: true, modern: Some(false) }];
+        return vec![EventKind::KillRequested {
+            pod,
+            container,
+            name: None,
+            grace_s: c[2].parse().unwrap_or(0),
+            is_override: true,
+            modern: Some(false),
+        }];
     }
     if let Some(c) = OLD_KILL.captures(msg) {
         let (pod, container) = id_only(&c[1]);
-        return vec![EventKind::KillRequested { pod, container, name: None, grace_s: c[2].parse().unwrap_or(0), is_override: false, modern: Some(false) }];
+        return vec![EventKind::KillRequested {
+            pod,
+            container,
+            name: None,
+            grace_s: c[2].parse().unwrap_or(0),
+            is_override: false,
+            modern: Some(false),
+        }];
     }
     if let Some(c) = OLD_EXITED.captures(msg) {
         let (pod, container) = id_only(&c[1]);
@@ -478,7 +486,12 @@ fn unstructured(msg: &str) -> Vec<EventKind> {
         return vec![EventKind::PreStopTimedOut { pod, container, name: None, grace_s: c[2].parse().ok() }];
     }
     if let Some(c) = OLD_PRESTOP_FAILED.captures(msg) {
-        return vec![EventKind::PreStopFailed { pod: PodRef::default(), container: None, name: Some(c[1].to_string()), message: c[2].to_string() }];
+        return vec![EventKind::PreStopFailed {
+            pod: PodRef::default(),
+            container: None,
+            name: Some(c[1].to_string()),
+            message: c[2].to_string(),
+        }];
     }
     if let Some(c) = OLD_EVICTED.captures(msg) {
         return vec![EventKind::KubeletStop { pod: old_pod(&c[1]), cause: StopCause::NodePressure }];
@@ -497,7 +510,9 @@ mod tests {
 
     #[test]
     fn kill_lines_1_31_and_1_26() {
-        let e = events(r#"I0318 10:21:22.519778     246 kuberuntime_container.go:787] "Killing container with a grace period override" pod="pod-e2e-dx5dg/group-0" podUID="8bb7de3e-72f0-4102-adbd-53897040775e" containerName="c" containerID="containerd://62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058" gracePeriod=1"#);
+        let e = events(
+            r#"I0318 10:21:22.519778     246 kuberuntime_container.go:787] "Killing container with a grace period override" pod="pod-e2e-dx5dg/group-0" podUID="8bb7de3e-72f0-4102-adbd-53897040775e" containerName="c" containerID="containerd://62e04a72b1c5bb855056e55b44513a36a9f338baa5ee997b5ea20858b61fa058" gracePeriod=1"#,
+        );
         match &e[0] {
             EventKind::KillRequested { pod, container, grace_s, is_override, modern, .. } => {
                 assert_eq!(pod.name.as_deref(), Some("group-0"));
@@ -507,24 +522,36 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let e = events(r#"I1012 19:34:45.000152    2480 kuberuntime_container.go:709] "Killing container with a grace period" pod="default/nginx" podUID=27aff94d-e0d9-43d1-84d6-9ab000aa57e2 containerName="nginx" containerID="containerd://4296b9e2377fddb0e7e42d20223c36771268cb7a1828315331405b66f0030add" gracePeriod=30"#);
+        let e = events(
+            r#"I1012 19:34:45.000152    2480 kuberuntime_container.go:709] "Killing container with a grace period" pod="default/nginx" podUID=27aff94d-e0d9-43d1-84d6-9ab000aa57e2 containerName="nginx" containerID="containerd://4296b9e2377fddb0e7e42d20223c36771268cb7a1828315331405b66f0030add" gracePeriod=30"#,
+        );
         assert!(matches!(&e[0], EventKind::KillRequested { modern: Some(false), grace_s: 30, .. }));
     }
 
     #[test]
     fn pleg_finished_and_died() {
-        let e = events(r#"I0618 00:01:37.088931  391617 generic.go:358] "Generic (PLEG): container finished" podID="1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435" containerID="c6a5c9ea95e7674f67a4cccab573f533ac148039033b3b845a32607fb305b363" exitCode=0"#);
+        let e = events(
+            r#"I0618 00:01:37.088931  391617 generic.go:358] "Generic (PLEG): container finished" podID="1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435" containerID="c6a5c9ea95e7674f67a4cccab573f533ac148039033b3b845a32607fb305b363" exitCode=0"#,
+        );
         assert!(matches!(&e[0], EventKind::ContainerFinished { exit_code: Some(0), .. }));
-        let e = events(r#"I1012 19:34:45.357018    2480 kubelet.go:2231] "SyncLoop (PLEG): event for pod" pod="default/nginx" event=&{ID:27aff94d-e0d9-43d1-84d6-9ab000aa57e2 Type:ContainerDied Data:4296b9e2}"#);
+        let e = events(
+            r#"I1012 19:34:45.357018    2480 kubelet.go:2231] "SyncLoop (PLEG): event for pod" pod="default/nginx" event=&{ID:27aff94d-e0d9-43d1-84d6-9ab000aa57e2 Type:ContainerDied Data:4296b9e2}"#,
+        );
         assert!(matches!(&e[0], EventKind::ContainerDied { id, .. } if id == "4296b9e2"));
     }
 
     #[test]
     fn volume_lines() {
-        let e = events(r#"I0618 00:01:36.685055  391617 operation_generator.go:780] UnmountVolume.TearDown succeeded for volume "kubernetes.io/projected/1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435-kube-api-access-4rpzn" (OuterVolumeSpecName: "kube-api-access-4rpzn") pod "1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435" (UID: "1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435"). InnerVolumeSpecName "kube-api-access-4rpzn". PluginName "kubernetes.io/projected", VolumeGIDValue """#);
+        let e = events(
+            r#"I0618 00:01:36.685055  391617 operation_generator.go:780] UnmountVolume.TearDown succeeded for volume "kubernetes.io/projected/1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435-kube-api-access-4rpzn" (OuterVolumeSpecName: "kube-api-access-4rpzn") pod "1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435" (UID: "1e53a7ad-acc8-4bb3-b6b4-af1b06bfd435"). InnerVolumeSpecName "kube-api-access-4rpzn". PluginName "kubernetes.io/projected", VolumeGIDValue """#,
+        );
         assert!(matches!(&e[0], EventKind::VolumeUnmounted { volume, .. } if volume == "kube-api-access-4rpzn"));
-        let e = events(r#"E1223 17:18:22.558786   17565 nestedpendingoperations.go:348] Operation for "{volumeName:kubernetes.io/csi/cstor.csi.openebs.io^pvc-fc6ec633-d0e1-420c-b64b-cfefe3a425bd podName:bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e nodeName:}" failed. No retries permitted until 2023-12-23 17:20:24.558747541 -0700 MST m=+8817894.563114988 (durationBeforeRetry 2m2s). Error: UnmountVolume.TearDown failed for volume "plex-config-lib-vol" (UniqueName: "kubernetes.io/csi/cstor.csi.openebs.io^pvc-fc6ec633-d0e1-420c-b64b-cfefe3a425bd") pod "bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e" (UID: "bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e") : kubernetes.io/csi: Unmounter.TearDownAt failed to clean mount dir"#);
-        assert!(matches!(&e[0], EventKind::VolumeUnmountFailed { volume, pod, .. } if volume == "plex-config-lib-vol" && pod.uid.as_deref() == Some("bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e")));
+        let e = events(
+            r#"E1223 17:18:22.558786   17565 nestedpendingoperations.go:348] Operation for "{volumeName:kubernetes.io/csi/cstor.csi.openebs.io^pvc-fc6ec633-d0e1-420c-b64b-cfefe3a425bd podName:bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e nodeName:}" failed. No retries permitted until 2023-12-23 17:20:24.558747541 -0700 MST m=+8817894.563114988 (durationBeforeRetry 2m2s). Error: UnmountVolume.TearDown failed for volume "plex-config-lib-vol" (UniqueName: "kubernetes.io/csi/cstor.csi.openebs.io^pvc-fc6ec633-d0e1-420c-b64b-cfefe3a425bd") pod "bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e" (UID: "bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e") : kubernetes.io/csi: Unmounter.TearDownAt failed to clean mount dir"#,
+        );
+        assert!(
+            matches!(&e[0], EventKind::VolumeUnmountFailed { volume, pod, .. } if volume == "plex-config-lib-vol" && pod.uid.as_deref() == Some("bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e"))
+        );
     }
 
     #[test]
@@ -543,21 +570,28 @@ mod tests {
 
     #[test]
     fn probe_restart_message() {
-        let e = events(r#"I0516 18:34:49.885576    4052 kuberuntime_manager.go:1027] "Message for Container of pod" containerName="liveness" containerStatusID={"Type":"containerd","ID":"05657a9c"} pod="default/liveness-exec" containerMessage="Container liveness failed liveness probe, will be restarted""#);
+        let e = events(
+            r#"I0516 18:34:49.885576    4052 kuberuntime_manager.go:1027] "Message for Container of pod" containerName="liveness" containerStatusID={"Type":"containerd","ID":"05657a9c"} pod="default/liveness-exec" containerMessage="Container liveness failed liveness probe, will be restarted""#,
+        );
         assert!(matches!(&e[0], EventKind::ProbeRestart { container: Some(c), probe, .. } if c == "05657a9c" && probe == "liveness"));
     }
 
     #[test]
     fn old_wordings() {
-        let e = events(r#"I0615 00:03:53.000000    1234 kubelet.go:1915] SyncLoop (DELETE, "api"): "nginx_default(5da5612b-9738-493c-af51-a213072997f6)""#);
+        let e = events(
+            r#"I0615 00:03:53.000000    1234 kubelet.go:1915] SyncLoop (DELETE, "api"): "nginx_default(5da5612b-9738-493c-af51-a213072997f6)""#,
+        );
         assert!(matches!(&e[0], EventKind::DeleteSeen { pod } if pod.name.as_deref() == Some("nginx")));
-        let e = events(r#"I0615 00:03:53.000000    1234 kuberuntime_container.go:635] Killing container "containerd://abc123" with a 30 second grace period"#);
+        let e = events(
+            r#"I0615 00:03:53.000000    1234 kuberuntime_container.go:635] Killing container "containerd://abc123" with a 30 second grace period"#,
+        );
         assert!(matches!(&e[0], EventKind::KillRequested { grace_s: 30, .. }));
     }
 
     #[test]
     fn cgroup_paths() {
-        let p = "/kubepods/besteffort/podde8d5097-67d1-4cfa-8648-2a2e1c050c3f/72d440531d468f757ce628deac966828b405df842b0a84f4e737d1d464cdd4ab";
+        let p =
+            "/kubepods/besteffort/podde8d5097-67d1-4cfa-8648-2a2e1c050c3f/72d440531d468f757ce628deac966828b405df842b0a84f4e737d1d464cdd4ab";
         assert_eq!(uid_in_cgroup(p).as_deref(), Some("de8d5097-67d1-4cfa-8648-2a2e1c050c3f"));
         assert!(container_in_cgroup(p).unwrap().starts_with("72d44053"));
         let s = "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope";

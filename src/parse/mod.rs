@@ -15,6 +15,8 @@ use crate::envelope::{self, EnvelopeKind};
 use crate::event::EventKind;
 use crate::time::Stamp;
 use aho_corasick::AhoCorasick;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Which component wrote a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -123,10 +125,24 @@ impl LineParser {
             }
             out.stamp = Some(st);
             out.events = kubelet::parse(&k);
+            if out.anchor.is_none() {
+                out.anchor = embedded_date(k.rest).or_else(|| embedded_date(&k.msg));
+            }
             return out;
         }
         out
     }
+}
+
+/// A full date printed inside a kubelet line (status times,
+/// `podCreationTimestamp="2025-03-16 04:31:20 +0000 UTC"`): a year anchor.
+fn embedded_date(text: &str) -> Option<Stamp> {
+    static DATE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d-[01]\d-[0-3]\d[T ][0-2]\d:[0-5]\d:[0-5]\d").expect("valid"));
+    let m = DATE.find(text)?;
+    let (mut st, _) = crate::time::parse_rfc3339_prefix(&text[m.start()..])?;
+    st.offset_s.get_or_insert(0);
+    Some(st)
 }
 
 #[cfg(test)]

@@ -25,7 +25,12 @@ fn pod(p: &PodReport, opts: &RenderOptions) -> String {
     } else {
         p.outcome.name().to_string()
     };
-    out.push_str(&format!("Pod {}  uid {}  node {}\n", sanitize(&p.display_name()), p.uid.as_deref().unwrap_or("?"), sanitize(p.node.as_deref().unwrap_or("?"))));
+    out.push_str(&format!(
+        "Pod {}  uid {}  node {}\n",
+        sanitize(&p.display_name()),
+        p.uid.as_deref().unwrap_or("?"),
+        sanitize(p.node.as_deref().unwrap_or("?"))
+    ));
     let grace = p.grace_period_s.map(|g| format!("{g} s")).unwrap_or_else(|| "unknown".into());
     let reason = p.deletion.as_ref().map(|d| d.reason).unwrap_or("unknown");
     let duration = p.duration_s.map(human_secs).unwrap_or_else(|| "-".into());
