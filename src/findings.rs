@@ -176,8 +176,10 @@ fn derive(c: &ContainerTimeline, tl: &PodTimeline) -> Derived {
         };
     }
     // The stop: runtime timeout, else the kubelet's.
-    d.stop_timeout = c.stop_requested.map(|s| s.0).or(c.kill_request.map(|k| k.0));
-    d.stop_mark = c.stop_requested.map(|s| s.1).or(c.kill_request.map(|k| k.1));
+    // (1.21 at -v=2 prints only the "override" wording, even for ordinary kills.)
+    let kubelet_kill = c.kill_request.map(|k| (k.0, k.1)).or(c.kill_override);
+    d.stop_timeout = c.stop_requested.map(|s| s.0).or(kubelet_kill.map(|k| k.0));
+    d.stop_mark = c.stop_requested.map(|s| s.1).or(kubelet_kill.map(|k| k.1));
     d.prestop_s = prestop_seconds(c, tl);
     d.grace = grace(c, tl, &d);
     d

@@ -189,3 +189,19 @@ fn table_is_the_default_output() {
         predicate::str::contains("default/nginx").and(predicate::str::contains("SIGQUIT")).and(predicate::str::contains("graceful")),
     );
 }
+
+#[test]
+fn abbreviated_container_ids_join_the_full_one() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("node.log");
+    let full = "c65a36d4090569f70b6badb5b6127ad773ebd7e5ce18d3872b8e93ee4fb52cab";
+    let lines = [
+        format!(r#"Nov 29 18:20:18 n kubelet[2775]: I1129 18:20:18.242970    2775 kuberuntime_container.go:770] "Killing container with a grace period" pod="default/nginx" podUID="5da5612b-9738-493c-af51-a213072997f6" containerName="nginx" containerID="containerd://{full}" gracePeriod=30"#),
+        r#"Nov 29 18:20:18 n containerd[2506]: time="2024-11-29T18:20:18.243705450Z" level=info msg="Stop container \"c65a36d40905\" with signal quit""#.to_string(),
+    ];
+    std::fs::write(&f, lines.join("\n")).unwrap();
+    let v = json_of(bin().args(["-o", "json"]).arg(&f));
+    assert_eq!(v["pods"].as_array().unwrap().len(), 1);
+    assert_eq!(v["pods"][0]["containers"][0]["stop_signal"], "SIGQUIT");
+    assert_eq!(v["pods"][0]["containers"][0]["id"], full);
+}

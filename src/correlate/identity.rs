@@ -7,7 +7,7 @@
 
 use crate::event::{Event, EventKind, PodRef};
 use crate::time::Instant;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// A thing that identifies (part of) a Pod.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -35,6 +35,8 @@ pub struct Identity {
     by_name: HashMap<(String, String), Vec<(Instant, String)>>,
     /// Container names by container ID.
     pub container_names: HashMap<String, String>,
+    /// Every full-length (64 hex) runtime ID seen, for abbreviated IDs.
+    full_ids: BTreeSet<String>,
 }
 
 impl Identity {
@@ -43,6 +45,7 @@ impl Identity {
         let mut id = Identity::default();
         for e in events {
             id.note_sandbox(&e.kind);
+            id.note_full_id(&e.kind);
         }
         for e in events {
             id.learn(e);
@@ -86,12 +89,42 @@ impl Identity {
         }
     }
 
-    /// The key for a runtime ID: sandbox or container.
+    fn note_full_id(&mut self, k: &EventKind) {
+        let id = match k {
+            EventKind::SandboxCreated { sandbox, .. } => Some(sandbox),
+            EventKind::ContainerCreated { container, .. }
+            | EventKind::StopRequested { container, .. }
+            | EventKind::SignalSent { container, .. }
+            | EventKind::KillSent { container }
+            | EventKind::ContainerFinished { container, .. } => Some(container),
+            EventKind::KillRequested { container, .. } => container.as_ref(),
+            EventKind::Exited { id, .. } | EventKind::ContainerDied { id, .. } => Some(id),
+            _ => None,
+        };
+        if let Some(id) = id.filter(|i| i.len() == 64) {
+            self.full_ids.insert(id.clone());
+        }
+    }
+
+    /// The full ID an abbreviated one (`c65a36d40905`) stands for, when unique.
+    pub fn full_id(&self, id: &str) -> String {
+        if id.len() >= 64 || id.len() < 6 {
+            return id.to_string();
+        }
+        let mut hits = self.full_ids.range(id.to_string()..).take_while(|f| f.starts_with(id));
+        match (hits.next(), hits.next()) {
+            (Some(one), None) => one.clone(),
+            _ => id.to_string(),
+        }
+    }
+
+    /// The key for a runtime ID: sandbox or container (abbreviated IDs expanded).
     pub fn runtime_key(&self, id: &str) -> Key {
-        if self.sandboxes.contains(id) {
-            Key::Sandbox(id.to_string())
+        let id = self.full_id(id);
+        if self.sandboxes.contains(&id) {
+            Key::Sandbox(id)
         } else {
-            Key::Container(id.to_string())
+            Key::Container(id)
         }
     }
 

@@ -506,5 +506,6 @@ fn container_mut<'a>(
     name: Option<&String>,
     at: Option<Instant>,
 ) -> Option<&'a mut ContainerTimeline> {
-    container(tl, ident, id, name, at)
+    let full = id.map(|i| ident.full_id(i));
+    container(tl, ident, full.as_ref(), name, at)
 }

@@ -75,7 +75,9 @@ impl LineParser {
     /// Builds the prefilter from every parser's marker literals.
     pub fn new() -> Self {
         let markers: Vec<&str> = kubelet::MARKERS.iter().chain(containerd::MARKERS).chain(kernel::MARKERS).copied().collect();
-        LineParser { prefilter: AhoCorasick::new(markers).expect("marker literals are valid") }
+        let prefilter =
+            AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(markers).expect("marker literals are valid");
+        LineParser { prefilter }
     }
 
     /// Cheap test: can this line matter at all?
