@@ -110,7 +110,12 @@ fn round3(x: f64) -> f64 {
 }
 
 fn stage(stage: Stage, m: Mark, container: Option<&String>, src: &Sources) -> StageReport {
-    StageReport { stage, at: m.at, container: container.cloned(), source: src.of(&m) }
+    StageReport { stage, at: m.at, container: container.cloned(), source: src.of(&m), detail: None }
+}
+
+fn with_detail(mut s: StageReport, detail: String) -> StageReport {
+    s.detail = Some(detail);
+    s
 }
 
 /// When the Pod's stop began: the delete, the kubelet's own decision, or the first kill request.
@@ -243,28 +248,34 @@ fn container_stages(c: &ContainerTimeline, d: &Derived, src: &Sources, out: &mut
         out.push(stage(Stage::PrestopStarted, m, name, src));
     }
     if let Some(m) = c.prestop_finished {
-        out.push(stage(Stage::PrestopFinished, m, name, src));
+        let took = c.prestop_started.map(|s| format!("after {:.1} s", s.at.secs_until(&m.at))).unwrap_or_default();
+        out.push(with_detail(stage(Stage::PrestopFinished, m, name, src), took));
     }
     if let Some(m) = d.stop_mark {
-        out.push(stage(Stage::StopRequested, m, name, src));
+        let t = d.stop_timeout.map(|t| format!("timeout {t} s")).unwrap_or_default();
+        out.push(with_detail(stage(Stage::StopRequested, m, name, src), t));
     }
-    if let Some((_, m)) = &c.signal {
-        out.push(stage(Stage::SignalSent, *m, name, src));
+    if let Some((sig, m)) = &c.signal {
+        out.push(with_detail(stage(Stage::SignalSent, *m, name, src), sig.clone()));
     }
-    if let Some((_, m)) = &c.app_signal {
+    if let Some((text, m)) = &c.app_signal {
         if d.stop_mark.is_some_and(|s| m.at.secs_until(&s.at) < 2.0) {
-            out.push(stage(Stage::AppSignalLogged, *m, name, src));
+            out.push(with_detail(stage(Stage::AppSignalLogged, *m, name, src), text.chars().take(60).collect()));
         }
     }
     if let Some(m) = c.kill_sent {
-        out.push(stage(Stage::KillSent, m, name, src));
+        out.push(with_detail(stage(Stage::KillSent, m, name, src), "SIGKILL".into()));
     }
     if let Some(m) = d.exited {
-        out.push(stage(Stage::Exited, m, name, src));
+        let code = d.exit_code.map(|c| format!("exit {c}")).unwrap_or_else(|| "exit code unknown".into());
+        let how = if d.exit_exact { "" } else { " (first sign of exit)" };
+        out.push(with_detail(stage(Stage::Exited, m, name, src), format!("{code}{how}")));
     }
 }
 
-fn finding(kind: FindingKind, container: Option<&String>, message: String, evidence: Vec<String>) -> Finding {
+fn finding(kind: FindingKind, container: Option<&String>, message: String, mut evidence: Vec<String>) -> Finding {
+    let mut seen = std::collections::HashSet::new();
+    evidence.retain(|e| seen.insert(e.clone()));
     Finding { kind, severity: kind.severity(), container: container.cloned(), message, evidence }
 }
 

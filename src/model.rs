@@ -176,6 +176,9 @@ pub struct StageReport {
     pub container: Option<String>,
     /// `path:line` of the line that proves it.
     pub source: String,
+    /// A few words for people (`timeout 30 s`, `exit 0`); not part of the JSON contract.
+    #[serde(skip)]
+    pub detail: Option<String>,
 }
 
 /// Finding kinds (contract table).

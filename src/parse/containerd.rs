@@ -269,7 +269,12 @@ fn find_field(msg: &str, name: &str) -> Option<usize> {
 
 /// Parses a TaskExit/SandboxExit rendering into an `Exited` event.
 fn task_exit(msg: &str) -> Option<EventKind> {
-    let sandbox_msg = msg.contains("sandbox") || msg.contains("SandboxExit");
+    // "TaskExit event in podsandbox handler" (2.0.0–2.1.4) logs every task's
+    // exit, app containers included: only these wordings name a sandbox.
+    let sandbox_msg = msg.contains("handle sandbox TaskExit")
+        || msg.contains("sandbox container exit event")
+        || msg.contains("SandboxExit")
+        || msg.contains("sandbox_id:");
     let container = task_field(msg, "container_id", "ContainerID").or_else(|| task_field(msg, "sandbox_id", "SandboxID"))?;
     // An exec'd process exit has id != container_id: not the container's end.
     if let Some(id) = task_field(msg, "id", "ID") {
@@ -368,6 +373,22 @@ mod tests {
             r#"time="2025-05-16T18:02:43.754610904Z" level=info msg="received exit event container_id:\"f512\" id:\"793f\" pid:1 exit_status:1 exited_at:{seconds:1 nanos:2}""#,
         );
         assert!(e.is_empty());
+    }
+
+    #[test]
+    fn containerd_2x_exit_wordings() {
+        let e = events(
+            r#"time="2025-06-01T10:00:00.100000000Z" level=info msg="TaskExit event in podsandbox handler container_id:\"aaaa\" id:\"aaaa\" pid:42 exit_status:143 exited_at:{seconds:1748772000 nanos:50000000}""#,
+        );
+        assert!(matches!(&e[0], EventKind::Exited { sandbox: false, exit_code: Some(143), .. }));
+        let e = events(
+            r#"time="2025-06-01T10:00:00.100000000Z" level=info msg="received container exit event container_id:\"aaaa\" id:\"aaaa\" pid:42 exit_status:137 exited_at:{seconds:1748772000 nanos:50000000}" monitor_name=criService"#,
+        );
+        assert!(matches!(&e[0], EventKind::Exited { sandbox: false, exit_code: Some(137), .. }));
+        let e = events(
+            r#"time="2025-06-01T10:00:00.100000000Z" level=info msg="received sandbox container exit event sandbox_id:\"bbbb\" exit_status:137 exited_at:{seconds:1748772000 nanos:50000000}" monitor_name=criService"#,
+        );
+        assert!(matches!(&e[0], EventKind::Exited { sandbox: true, .. }));
     }
 
     #[test]

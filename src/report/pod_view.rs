@@ -2,6 +2,7 @@
 
 use super::{human_secs, outcome_color, sanitize, RenderOptions};
 use crate::model::{PodReport, Report, Stage};
+use crate::time::Instant;
 use comfy_table::{presets, Cell, ContentArrangement, Table};
 
 /// Renders the timeline of every Pod in the report.
@@ -41,16 +42,39 @@ fn pod(p: &PodReport, opts: &RenderOptions) -> String {
     t.load_preset(presets::UTF8_FULL_CONDENSED);
     t.force_no_tty();
     t.set_content_arrangement(ContentArrangement::Disabled);
-    t.set_header(vec!["TIME (UTC)", "+DELETE", "STAGE", "CONTAINER", "EVIDENCE"]);
+    t.set_header(vec!["TIME (UTC)", "+DELETE", "STAGE", "CONTAINER", "DETAIL", "EVIDENCE"]);
+    let deadline = zero.zip(p.grace_period_s).filter(|_| p.stage_at(Stage::DeleteRequested).is_some());
+    let mut deadline_shown = false;
+    let deadline_row = |t: &mut Table, z: &Instant, g: i64| {
+        let at = Instant { utc: z.utc + chrono::Duration::seconds(g), digits: z.digits };
+        t.add_row(vec![
+            Cell::new(at.to_string()),
+            Cell::new(format!("{:+.3}s", g as f64)),
+            Cell::new("── grace deadline"),
+            Cell::new(""),
+            Cell::new(format!("{g} s")),
+            Cell::new(""),
+        ]);
+    };
     for s in &p.stages {
+        if let Some((z, g)) = deadline {
+            if !deadline_shown && z.secs_until(&s.at) > g as f64 {
+                deadline_row(&mut t, &z, g);
+                deadline_shown = true;
+            }
+        }
         let delta = zero.map(|z| format!("{:+.3}s", z.secs_until(&s.at))).unwrap_or_default();
         t.add_row(vec![
             Cell::new(s.at.to_string()),
             Cell::new(delta),
             Cell::new(s.stage.name()),
             Cell::new(sanitize(s.container.as_deref().unwrap_or(""))),
+            Cell::new(sanitize(s.detail.as_deref().unwrap_or(""))),
             Cell::new(sanitize(&s.source)),
         ]);
+    }
+    if let (Some((z, g)), false) = (deadline, deadline_shown) {
+        deadline_row(&mut t, &z, g);
     }
     out.push_str(&t.to_string());
     out.push('\n');
