@@ -258,8 +258,11 @@ fn container_stages(c: &ContainerTimeline, d: &Derived, src: &Sources, out: &mut
     if let Some((sig, m)) = &c.signal {
         out.push(with_detail(stage(Stage::SignalSent, *m, name, src), sig.clone()));
     }
-    if let Some((text, m)) = &c.app_signal {
-        if d.stop_mark.is_some_and(|s| m.at.secs_until(&s.at) < 2.0) {
+    // The app's first signal line at or after the stop signal (a clock
+    // second of slack: app logs are often stamped by the app itself).
+    let signalled = c.signal.as_ref().map(|s| s.1).or(d.stop_mark);
+    if let Some(sig) = signalled {
+        if let Some((text, m)) = c.app_signal.iter().find(|(_, m)| sig.at.secs_until(&m.at) >= -1.0) {
             out.push(with_detail(stage(Stage::AppSignalLogged, *m, name, src), text.chars().take(60).collect()));
         }
     }

@@ -66,8 +66,8 @@ pub struct ContainerTimeline {
     pub oom: Option<(String, Mark)>,
     /// Probe restart decision (probe, line).
     pub probe_restart: Option<(String, Mark)>,
-    /// App line about the signal.
-    pub app_signal: Option<(String, Mark)>,
+    /// App lines that mention a stop signal (the first few).
+    pub app_signal: Vec<(String, Mark)>,
     /// Earliest time anything mentions this container.
     pub first_seen: Option<Instant>,
 }
@@ -488,8 +488,8 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
         }
         EventKind::AppSignalLogged { name, text, .. } => {
             if let Some(c) = container_mut(tl, ident, None, Some(name), Some(at)) {
-                if c.app_signal.is_none() {
-                    c.app_signal = Some((text.clone(), m));
+                if c.app_signal.len() < 16 {
+                    c.app_signal.push((text.clone(), m));
                 }
             }
         }

@@ -129,7 +129,7 @@ fn walk_dir(
             continue;
         }
         let name = entry.file_name().to_string_lossy();
-        if NOT_LOGS.contains(&name.as_ref()) || name.starts_with('.') {
+        if NOT_LOGS.contains(&name.as_ref()) || name.starts_with('.') || name.ends_with(".md") {
             continue;
         }
         let path = entry.path();

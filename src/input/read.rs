@@ -7,8 +7,9 @@ use crate::parse::{app, LineParser, SourceKind};
 use crate::time::{RolloverTracker, Stamp, Zone};
 use chrono::{DateTime, Utc};
 use flate2::read::MultiGzDecoder;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 
@@ -77,6 +78,7 @@ pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<F
     let mut host_cache: Option<(String, Arc<str>)> = None;
     let mut rollover = RolloverTracker::default();
     let mut buf = Vec::with_capacity(4096);
+    let mut seen_facts: HashSet<u64> = HashSet::new();
     let read_err =
         |e: io::Error, line: u64| InputError { message: format!("{}:{}: read error: {}", spec.display, line + 1, io_reason(&e)) };
 
@@ -174,10 +176,34 @@ pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<F
             None => node_hint.clone(),
         };
         for kind in parsed.events {
+            // Repeated statements of the same fact (status patches, probe
+            // failures, identity) add nothing: keep the first, so memory
+            // grows with Pods, not with how long they run.
+            if is_repeatable(&kind) && !seen_facts.insert(fact_hash(&kind)) {
+                continue;
+            }
             res.events.push(Event { stamp, at: None, origin, node: node.clone(), kind });
         }
     }
     Ok(res)
+}
+
+/// Facts that logs restate over and over and whose first statement suffices.
+fn is_repeatable(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::ContainerOfPod { .. }
+            | EventKind::PodAdded { .. }
+            | EventKind::ProbeFailed { .. }
+            | EventKind::StatusTerminated { .. }
+            | EventKind::NodeOfPod { .. }
+    )
+}
+
+fn fact_hash(kind: &EventKind) -> u64 {
+    let mut h = DefaultHasher::new();
+    format!("{kind:?}").hash(&mut h);
+    h.finish()
 }
 
 fn widen(span: &mut Option<(DateTime<Utc>, DateTime<Utc>)>, st: &Stamp) {
