@@ -331,7 +331,7 @@ impl PodReport {
             (None, Some(n)) => n.clone(),
             _ => match (&self.uid, self.containers.iter().find_map(|c| c.id.as_ref())) {
                 (Some(u), _) => format!("uid:{u}"),
-                (None, Some(id)) => format!("container:{}", &id[..id.len().min(12)]),
+                (None, Some(id)) => format!("container:{}", crate::report::short_id(id)),
                 _ => "?".to_string(),
             },
         }

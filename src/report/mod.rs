@@ -25,6 +25,14 @@ pub fn sanitize(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
+/// The first 12 characters of a runtime ID, as `crictl` shows them.
+pub fn short_id(id: &str) -> &str {
+    match id.char_indices().nth(12) {
+        Some((i, _)) => &id[..i],
+        None => id,
+    }
+}
+
 /// Seconds as a short human string (`5.0s`, `1m05s`).
 pub fn human_secs(s: f64) -> String {
     if s.abs() < 60.0 {

@@ -82,7 +82,7 @@ fn pod(p: &PodReport, opts: &RenderOptions) -> String {
         out.push_str(&format!(
             "container {}  id {}  signal {}  preStop {}  timeout {}  exit {}\n",
             sanitize(c.name.as_deref().unwrap_or("?")),
-            c.id.as_deref().map(|i| &i[..i.len().min(12)]).unwrap_or("?"),
+            c.id.as_deref().map(super::short_id).unwrap_or("?"),
             c.stop_signal.as_deref().unwrap_or("?"),
             c.prestop_s.map(human_secs).unwrap_or_else(|| "-".into()),
             c.stop_timeout_s.map(|t| format!("{t}s")).unwrap_or_else(|| "-".into()),

@@ -65,7 +65,7 @@ pub fn render(report: &Report, wide: bool, opts: &RenderOptions) -> String {
             Cell::new(findings),
         ];
         if wide {
-            let ids = join(&|c| c.id.as_ref().map(|i| format!("{}:{}", c.name.as_deref().unwrap_or("?"), &i[..i.len().min(12)])));
+            let ids = join(&|c| c.id.as_ref().map(|i| format!("{}:{}", c.name.as_deref().unwrap_or("?"), super::short_id(i))));
             row.splice(1..1, [Cell::new(p.uid.as_deref().unwrap_or("-")), Cell::new(sanitize(&ids))]);
             row.push(Cell::new(join(&|c| c.stop_timeout_s.map(|t| format!("{t}s")))));
             row.push(Cell::new(p.duration_s.map(human_secs).unwrap_or_else(|| "-".into())));
