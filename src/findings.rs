@@ -10,7 +10,7 @@ use crate::time::Instant;
 pub const SLOW_STOP_S: f64 = 5.0;
 /// The kubelet truncates preStop time to whole seconds, so an exit up to this
 /// much after `delete + grace` is within its own arithmetic.
-pub const OVERRUN_TOLERANCE_S: f64 = 1.0;
+pub const OVERRUN_TOLERANCE_S: f64 = 0.5;
 /// A death this close to the stop timeout counts as "the timeout ran out".
 pub const TIMING_TOLERANCE_S: f64 = 0.5;
 
