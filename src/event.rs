@@ -95,6 +95,24 @@ pub enum EventKind {
     /// The kubelet learned the Pod (`SyncLoop ADD`).
     PodAdded { pod: PodRef },
 
+    // ---- API (audit log, kubectl JSON, events) ----
+    /// Someone asked the API to delete or evict the Pod.
+    DeletionRequested {
+        pod: PodRef,
+        /// API user, when the audit log says.
+        by: Option<String>,
+        /// The requester's user agent.
+        user_agent: Option<String>,
+        /// Contract reason: `delete`, `eviction`, `scale_down`, `preemption`, `unknown`.
+        reason: &'static str,
+        /// Grace period the request asked for (or the API applied).
+        grace_s: Option<i64>,
+    },
+    /// An EndpointSlice entry for the Pod changed its conditions.
+    EndpointChanged { pod: PodRef, ready: bool, serving: Option<bool>, terminating: Option<bool> },
+    /// The Pod's entry left an EndpointSlice.
+    EndpointGone { pod: PodRef },
+
     // ---- kubelet, pod level ----
     /// The kubelet saw the API delete (`SyncLoop DELETE`).
     DeleteSeen { pod: PodRef },
@@ -164,6 +182,8 @@ pub enum EventKind {
     SandboxStopped { sandbox: String },
     /// `TearDown network for sandbox "ID" successfully`.
     NetworkTornDown { sandbox: String },
+    /// CRI-O `Deleting pod <ns>_<pod> from CNI network`: teardown named by Pod.
+    PodNetworkTornDown { pod: PodRef },
     /// `shim disconnected id=ID`.
     ShimDisconnected { id: String },
 

@@ -49,14 +49,16 @@ pub fn assess(tl: &PodTimeline, src: &Sources) -> PodReport {
     let mut stages = Vec::new();
     let stop_start = stop_start(tl);
 
-    if let Some(d) = tl.delete {
+    if let Some(d) = delete_mark(tl) {
         stages.push(stage(Stage::DeleteRequested, d, None, src));
     }
+    endpoint_stages(tl, src, &mut stages);
     for (c, d) in tl.containers.iter().zip(&derived) {
         container_stages(c, d, src, &mut stages);
         container_findings(tl, c, d, src, &mut findings);
     }
     pod_findings(tl, &derived, src, &mut findings);
+    traffic_after_signal(tl, src, &mut findings);
     if let Some(m) = tl.sandbox_stopped.filter(|m| after_stop(m, stop_start)) {
         stages.push(stage(Stage::SandboxStopped, m, None, src));
     }
@@ -131,7 +133,7 @@ fn stop_start(tl: &PodTimeline) -> Option<Instant> {
                 .min()
         })
         .min();
-    [tl.delete.map(|m| m.at), tl.kubelet_stop.map(|k| k.1.at), first_kill].into_iter().flatten().min()
+    [delete_mark(tl).map(|m| m.at), tl.kubelet_stop.map(|k| k.1.at), first_kill].into_iter().flatten().min()
 }
 
 fn after_stop(m: &Mark, start: Option<Instant>) -> bool {
@@ -383,7 +385,7 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
     }
 
     // Grace overrun: exit (or the kill) later than delete + grace.
-    if let (Some(del), Some(g)) = (tl.delete, d.grace.filter(|_| d.stop_mark.is_some())) {
+    if let (Some(del), Some(g)) = (delete_mark(tl), d.grace.filter(|_| d.stop_mark.is_some())) {
         let end = d.exited.or(c.kill_sent);
         if let Some(end) = end {
             let over = del.at.secs_until(&end.at) - g as f64;
@@ -449,7 +451,7 @@ fn pod_findings(tl: &PodTimeline, derived: &[Derived], src: &Sources, out: &mut 
         let why = if error.is_empty() { String::new() } else { format!(": {}", error.chars().take(160).collect::<String>()) };
         out.push(finding(FindingKind::VolumeUnmountFailed, None, format!("unmounting volume {volume} failed{why}"), vec![src.of(m)]));
     }
-    if let (Some(del), None, Some(end)) = (tl.delete, tl.removed, tl.logs_end) {
+    if let (Some(del), None, Some(end)) = (delete_mark(tl), tl.removed, tl.logs_end) {
         let grace = derived.iter().find_map(|d| d.grace).unwrap_or(30);
         let limit = 2 * grace + 60;
         let waited = del.at.secs_until(&end);
@@ -483,7 +485,7 @@ fn outcome(tl: &PodTimeline, derived: &[Derived], findings: &[Finding]) -> Outco
     if has(FindingKind::NonzeroExit) {
         return Outcome::ErrorExit;
     }
-    let stop_seen = tl.delete.is_some() || tl.kubelet_stop.is_some() || derived.iter().any(|d| d.stop_mark.is_some());
+    let stop_seen = delete_mark(tl).is_some() || tl.kubelet_stop.is_some() || derived.iter().any(|d| d.stop_mark.is_some());
     let all_exited = derived.iter().filter(|d| d.stop_mark.is_some()).all(|d| d.exited.is_some());
     if stop_seen && tl.removed.is_none() && !all_exited {
         return Outcome::Incomplete;
@@ -495,6 +497,15 @@ fn outcome(tl: &PodTimeline, derived: &[Derived], findings: &[Finding]) -> Outco
 }
 
 fn deletion(tl: &PodTimeline) -> Option<Deletion> {
+    if let Some(api) = &tl.api_delete {
+        return Some(Deletion {
+            at: Some(api.mark.at),
+            by: api.by.clone(),
+            user_agent: api.user_agent.clone(),
+            reason: api.reason,
+            requested_grace_s: api.grace_s,
+        });
+    }
     let probe = tl.containers.iter().find_map(|c| c.probe_restart.as_ref().map(|p| p.1));
     let (reason, at) = if let Some((cause, m)) = tl.kubelet_stop {
         let reason = match cause {
@@ -514,4 +525,75 @@ fn deletion(tl: &PodTimeline) -> Option<Deletion> {
         return None;
     };
     Some(Deletion { at, by: None, user_agent: None, reason, requested_grace_s: None })
+}
+
+/// The delete request: the API's own record when there is one (it comes
+/// first), else the kubelet's `SyncLoop DELETE`.
+fn delete_mark(tl: &PodTimeline) -> Option<Mark> {
+    match (tl.api_delete.as_ref().map(|a| a.mark), tl.delete) {
+        (Some(a), Some(k)) => Some(if a.at <= k.at { a } else { k }),
+        (a, k) => a.or(k),
+    }
+}
+
+/// When the endpoint stopped taking new traffic: the first `ready: false`
+/// from a second before the delete on.
+fn endpoint_not_ready(tl: &PodTimeline) -> Option<Mark> {
+    let from = delete_mark(tl).map(|d| d.at);
+    tl.endpoint_changes
+        .iter()
+        .find(|(st, m)| !st.ready && (st.terminating == Some(true) || from.is_some_and(|f| f.secs_until(&m.at) >= -1.0)))
+        .map(|(_, m)| *m)
+}
+
+fn endpoint_removed(tl: &PodTimeline) -> Option<Mark> {
+    let from = delete_mark(tl).map(|d| d.at);
+    tl.endpoint_gone.iter().find(|m| from.is_none_or(|f| f.secs_until(&m.at) >= -1.0)).copied()
+}
+
+fn endpoint_stages(tl: &PodTimeline, src: &Sources, out: &mut Vec<StageReport>) {
+    if let Some(m) = endpoint_not_ready(tl) {
+        let st = tl.endpoint_changes.iter().find(|(_, x)| *x == m).map(|(s, _)| *s);
+        let detail =
+            st.map(|s| format!("ready:{} serving:{} terminating:{}", s.ready, opt(s.serving), opt(s.terminating))).unwrap_or_default();
+        out.push(with_detail(stage(Stage::EndpointNotReady, m, None, src), detail));
+    }
+    if let Some(m) = endpoint_removed(tl) {
+        out.push(stage(Stage::EndpointRemoved, m, None, src));
+    }
+}
+
+fn opt(b: Option<bool>) -> String {
+    b.map(|b| b.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// `traffic_after_sigterm`: the endpoint was still ready when the stop signal went out.
+fn traffic_after_signal(tl: &PodTimeline, src: &Sources, out: &mut Vec<Finding>) {
+    if tl.endpoint_changes.is_empty() && tl.endpoint_gone.is_empty() {
+        return;
+    }
+    let signal = tl.containers.iter().filter_map(|c| c.signal.as_ref().map(|s| s.1).or(c.stop_requested.map(|s| s.1))).min_by_key(|m| m.at);
+    let Some(sig) = signal else { return };
+    let not_ready = endpoint_not_ready(tl).or_else(|| endpoint_removed(tl));
+    let ready_at_signal = tl.endpoint_changes.iter().take_while(|(_, m)| m.at <= sig.at).last().map(|(s, _)| s.ready);
+    match not_ready {
+        Some(n) if n.at > sig.at => {
+            let lag = sig.at.secs_until(&n.at);
+            out.push(finding(
+                FindingKind::TrafficAfterSigterm,
+                None,
+                format!("the endpoint was still ready {lag:.3} s after the stop signal was sent: requests could reach a stopping Pod (add or lengthen a preStop sleep)"),
+                vec![src.of(&sig), src.of(&n)],
+            ));
+        }
+        None if ready_at_signal == Some(true) => {
+            out.push(finding(
+                FindingKind::TrafficAfterSigterm,
+                None,
+                "the endpoint was ready when the stop signal was sent and no later change is recorded".into(),
+                vec![src.of(&sig)],
+            ));
+        }
+        _ => {}
+    }
 }

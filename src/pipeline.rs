@@ -84,6 +84,9 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     let src = Sources { paths: &paths };
     let mut pods: Vec<PodReport> = timelines.iter().map(|t| findings::assess(t, &src)).collect();
     pods.sort_by_key(sort_key);
+    for f in &mut files {
+        warnings.append(&mut f.warnings);
+    }
     for f in &files {
         if f.lines == 0 {
             warnings.push(format!("{}: empty input", f.display));

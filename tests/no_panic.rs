@@ -2,7 +2,7 @@
 //! boundary, and with multi-byte characters spliced in, goes through the
 //! whole line parser.
 
-use podmortem::parse::LineParser;
+use podmortem::parse::{ApiState, LineParser};
 
 fn corpus_lines() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real");
@@ -24,11 +24,11 @@ fn truncated_and_mangled_lines_never_panic() {
         let cuts: Vec<usize> = line.char_indices().map(|(i, _)| i).step_by(5).collect();
         for &cut in &cuts {
             let head = &line[..cut];
-            let _ = parser.parse(head);
+            let _ = parser.parse(head, &mut ApiState::default());
             let tail = &line[cut..];
-            let _ = parser.parse(tail);
+            let _ = parser.parse(tail, &mut ApiState::default());
             let spliced = format!("{head}é€\u{1b}\"\\{tail}");
-            let _ = parser.parse(&spliced);
+            let _ = parser.parse(&spliced, &mut ApiState::default());
             checked += 3;
         }
     }

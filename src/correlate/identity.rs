@@ -174,7 +174,11 @@ impl Identity {
             | EventKind::VolumeUnmountFailed { pod, .. }
             | EventKind::AllVolumesUnmounted { pod }
             | EventKind::NodeOfPod { pod, .. }
-            | EventKind::AppSignalLogged { pod, .. } => (Some(pod), vec![]),
+            | EventKind::AppSignalLogged { pod, .. }
+            | EventKind::DeletionRequested { pod, .. }
+            | EventKind::EndpointChanged { pod, .. }
+            | EventKind::EndpointGone { pod }
+            | EventKind::PodNetworkTornDown { pod } => (Some(pod), vec![]),
             _ => (None, vec![]),
         };
         let Some(pod) = pod else { return };

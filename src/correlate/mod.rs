@@ -128,6 +128,38 @@ pub struct PodTimeline {
     pub logs_end: Option<Instant>,
     /// True when anything beyond identity was seen.
     pub has_lifecycle: bool,
+    /// The first API delete/eviction request.
+    pub api_delete: Option<ApiDelete>,
+    /// EndpointSlice condition changes, in time order (the first few).
+    pub endpoint_changes: Vec<(EndpointState, Mark)>,
+    /// The first time the Pod's entry left an EndpointSlice.
+    pub endpoint_gone: Vec<Mark>,
+}
+
+/// An API request to delete or evict a Pod.
+#[derive(Debug, Clone)]
+pub struct ApiDelete {
+    /// When and where.
+    pub mark: Mark,
+    /// API user.
+    pub by: Option<String>,
+    /// User agent.
+    pub user_agent: Option<String>,
+    /// Contract reason.
+    pub reason: &'static str,
+    /// Requested grace.
+    pub grace_s: Option<i64>,
+}
+
+/// Conditions of an EndpointSlice entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndpointState {
+    /// `ready`.
+    pub ready: bool,
+    /// `serving`.
+    pub serving: Option<bool>,
+    /// `terminating`.
+    pub terminating: Option<bool>,
 }
 
 /// What the correlator needs besides events.
@@ -238,7 +270,11 @@ fn key_of(ident: &Identity, e: &Event) -> Option<Key> {
         | EventKind::VolumeUnmountFailed { pod, .. }
         | EventKind::AllVolumesUnmounted { pod }
         | EventKind::NodeOfPod { pod, .. }
-        | EventKind::AppSignalLogged { pod, .. } => ident.pod_key(pod, e.at),
+        | EventKind::AppSignalLogged { pod, .. }
+        | EventKind::DeletionRequested { pod, .. }
+        | EventKind::EndpointChanged { pod, .. }
+        | EventKind::EndpointGone { pod }
+        | EventKind::PodNetworkTornDown { pod } => ident.pod_key(pod, e.at),
         EventKind::StopRequested { container, .. }
         | EventKind::SignalSent { container, .. }
         | EventKind::KillSent { container }
@@ -479,7 +515,23 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             }
         }
         EventKind::SandboxStopped { .. } => first(&mut tl.sandbox_stopped, m),
-        EventKind::NetworkTornDown { .. } => first(&mut tl.network_torn_down, m),
+        EventKind::NetworkTornDown { .. } | EventKind::PodNetworkTornDown { .. } => first(&mut tl.network_torn_down, m),
+        EventKind::DeletionRequested { by, user_agent, reason, grace_s, .. } => {
+            if tl.api_delete.is_none() {
+                tl.api_delete = Some(ApiDelete { mark: m, by: by.clone(), user_agent: user_agent.clone(), reason, grace_s: *grace_s });
+            }
+        }
+        EventKind::EndpointChanged { ready, serving, terminating, .. } => {
+            let st = EndpointState { ready: *ready, serving: *serving, terminating: *terminating };
+            if tl.endpoint_changes.last().is_none_or(|(last, _)| *last != st) && tl.endpoint_changes.len() < 32 {
+                tl.endpoint_changes.push((st, m));
+            }
+        }
+        EventKind::EndpointGone { .. } => {
+            if tl.endpoint_gone.len() < 8 {
+                tl.endpoint_gone.push(m);
+            }
+        }
         EventKind::ShimDisconnected { id } => {
             lifecycle = false;
             if let Some(c) = container_mut(tl, ident, Some(id), None, Some(at)) {

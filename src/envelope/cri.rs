@@ -30,7 +30,7 @@ pub fn parse(line: &str) -> Option<CriLine<'_>> {
         return None;
     }
     Some(CriLine {
-        envelope: Envelope { kind: EnvelopeKind::Cri, stamp: Some(stamp), host: None, ident: None, body: Cow::Borrowed(msg) },
+        envelope: Envelope { kind: EnvelopeKind::Cri, stamp: Some(stamp), host: None, ident: None, body: Cow::Borrowed(msg), app: None },
         partial: tags.split(':').any(|t| t == "P"),
     })
 }

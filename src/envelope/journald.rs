@@ -36,13 +36,29 @@ fn host_and_ident(rest: &str, kind: EnvelopeKind, stamp: Stamp) -> Envelope<'_> 
     let first = &rest[..first_end];
     if first.ends_with(':') || first.contains('[') {
         if let Some((ident, body)) = split_ident(rest) {
-            return Envelope { kind, stamp: Some(stamp), host: None, ident: Some(ident), body: Cow::Borrowed(body) };
+            return Envelope {
+                kind,
+                stamp: Some(stamp),
+                host: None,
+                ident: Some(Cow::Borrowed(ident)),
+                body: Cow::Borrowed(body),
+                app: None,
+            };
         }
     }
     let after_host = rest.get(first_end + 1..).unwrap_or("");
     match split_ident(after_host) {
-        Some((ident, body)) => Envelope { kind, stamp: Some(stamp), host: Some(first), ident: Some(ident), body: Cow::Borrowed(body) },
+        Some((ident, body)) => Envelope {
+            kind,
+            stamp: Some(stamp),
+            host: Some(Cow::Borrowed(first)),
+            ident: Some(Cow::Borrowed(ident)),
+            body: Cow::Borrowed(body),
+            app: None,
+        },
         // A line without an identifier (e.g. a cut prefix): keep the text.
-        None => Envelope { kind, stamp: Some(stamp), host: Some(first), ident: None, body: Cow::Borrowed(after_host) },
+        None => {
+            Envelope { kind, stamp: Some(stamp), host: Some(Cow::Borrowed(first)), ident: None, body: Cow::Borrowed(after_host), app: None }
+        }
     }
 }

@@ -29,6 +29,8 @@ pub enum EnvelopeKind {
     JournalJson,
     /// CRI container log line (`<RFC3339Nano> stdout F …`).
     Cri,
+    /// Grafana Loki `logcli query -o jsonl` entry.
+    Loki,
     /// No envelope (or one cut off).
     Bare,
 }
@@ -42,6 +44,7 @@ impl EnvelopeKind {
             EnvelopeKind::Syslog => "syslog",
             EnvelopeKind::JournalJson => "journald-json",
             EnvelopeKind::Cri => "cri",
+            EnvelopeKind::Loki => "loki",
             EnvelopeKind::Bare => "bare",
         }
     }
@@ -55,17 +58,19 @@ pub struct Envelope<'a> {
     /// The envelope's timestamp, if any.
     pub stamp: Option<Stamp>,
     /// Host name from the envelope.
-    pub host: Option<&'a str>,
+    pub host: Option<Cow<'a, str>>,
     /// Identifier (`kubelet`, `containerd`, `kernel`, `systemd`), without `[pid]`.
-    pub ident: Option<&'a str>,
+    pub ident: Option<Cow<'a, str>>,
     /// The component's line.
     pub body: Cow<'a, str>,
+    /// The Pod and container a shipper's labels name (Loki exports), when the line is app output.
+    pub app: Option<crate::parse::app::AppLogIdentity>,
 }
 
 impl<'a> Envelope<'a> {
     fn bare(line: &'a str) -> Envelope<'a> {
         let trimmed = line.trim_start_matches(['.', ' ', '\u{2026}']);
-        Envelope { kind: EnvelopeKind::Bare, stamp: None, host: None, ident: None, body: Cow::Borrowed(trimmed) }
+        Envelope { kind: EnvelopeKind::Bare, stamp: None, host: None, ident: None, body: Cow::Borrowed(trimmed), app: None }
     }
 }
 
@@ -74,7 +79,7 @@ pub fn split(line: &str) -> Envelope<'_> {
     let b = line.as_bytes();
     match b.first() {
         Some(b'<') => syslog::parse(line).unwrap_or_else(|| Envelope::bare(line)),
-        Some(b'{') => json_lines::parse(line).unwrap_or_else(|| Envelope::bare(line)),
+        Some(b'{') => json_lines::parse(line).or_else(|| json_lines::parse_loki(line)).unwrap_or_else(|| Envelope::bare(line)),
         Some(c) if c.is_ascii_uppercase() && b.len() > 15 => journald::parse_short(line).unwrap_or_else(|| Envelope::bare(line)),
         Some(c) if c.is_ascii_digit() && b.len() > 20 && b[4] == b'-' => {
             cri::parse(line).map(|c| c.envelope).or_else(|| journald::parse_iso(line)).unwrap_or_else(|| Envelope::bare(line))
@@ -108,8 +113,8 @@ mod tests {
     fn journald_short() {
         let e = split("Mar 18 10:21:19 kind-worker kubelet[246]: I0318 10:21:19.149698     246 kubelet.go:2407] \"SyncLoop ADD\"");
         assert_eq!(e.kind, EnvelopeKind::Journald);
-        assert_eq!(e.host, Some("kind-worker"));
-        assert_eq!(e.ident, Some("kubelet"));
+        assert_eq!(e.host.as_deref(), Some("kind-worker"));
+        assert_eq!(e.ident.as_deref(), Some("kubelet"));
         assert!(e.body.starts_with("I0318 10:21:19.149698"));
         let st = e.stamp.unwrap();
         assert_eq!((st.month, st.day, st.hour, st.second), (3, 18, 10, 19));
@@ -118,7 +123,7 @@ mod tests {
     #[test]
     fn syslog_space_padded_day_and_kernel() {
         let e = split("May  9 18:14:43 aks-node kernel: [  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG");
-        assert_eq!(e.ident, Some("kernel"));
+        assert_eq!(e.ident.as_deref(), Some("kernel"));
         assert_eq!(e.stamp.unwrap().day, 9);
         assert!(e.body.starts_with("[  139.201465]"));
     }
@@ -126,7 +131,7 @@ mod tests {
     #[test]
     fn snap_ident() {
         let e = split("Nov 18 13:57:42 insujang-tmaxlinux microk8s.daemon-containerd[8816]: time=\"2019-11-18T13:57:42.617846445+09:00\" level=info msg=\"x\"");
-        assert_eq!(e.ident, Some("microk8s.daemon-containerd"));
+        assert_eq!(e.ident.as_deref(), Some("microk8s.daemon-containerd"));
     }
 
     #[test]
@@ -141,10 +146,26 @@ mod tests {
     fn iso_and_cri() {
         let e = split("2025-03-18T10:21:19+00:00 kind-worker kubelet[246]: I0318 x");
         assert_eq!(e.kind, EnvelopeKind::JournaldIso);
-        assert_eq!(e.ident, Some("kubelet"));
+        assert_eq!(e.ident.as_deref(), Some("kubelet"));
         let e = split("2026-04-16T11:53:43.1234Z stdout F [11:53:43] received SIGTERM");
         assert_eq!(e.kind, EnvelopeKind::Cri);
         assert_eq!(e.body, "[11:53:43] received SIGTERM");
+    }
+
+    #[test]
+    fn loki_export_lines() {
+        let e = split(
+            r#"{"labels":{"job":"systemd-journal","node":"kind-worker","unit":"kubelet.service"},"line":"I0318 10:21:22.519925     246 kuberuntime_container.go:808] \"Killing container with a grace period\"","timestamp":"2025-03-18T10:21:22.519925+02:00"}"#,
+        );
+        assert_eq!(e.kind, EnvelopeKind::Loki);
+        assert_eq!(e.host.as_deref(), Some("kind-worker"));
+        assert_eq!(e.ident.as_deref(), Some("kubelet"));
+        assert!(e.body.starts_with("I0318"));
+        let e = split(
+            r#"{"labels":{"namespace":"default","pod":"web-1","container":"app"},"line":"2026-04-16T11:53:43.4Z stdout F got SIGTERM","timestamp":"2026-04-16T11:53:43.4Z"}"#,
+        );
+        assert_eq!(e.app.as_ref().unwrap().container, "app");
+        assert_eq!(e.body, "got SIGTERM");
     }
 
     #[test]
@@ -153,7 +174,7 @@ mod tests {
             r#"{"__REALTIME_TIMESTAMP":"1742293282547387","_HOSTNAME":"kind-worker","SYSLOG_IDENTIFIER":"kubelet","MESSAGE":"I0318 10:21:22.547387     246 x.go:1] \"y\""}"#,
         );
         assert_eq!(e.kind, EnvelopeKind::JournalJson);
-        assert_eq!(e.host, Some("kind-worker"));
+        assert_eq!(e.host.as_deref(), Some("kind-worker"));
         assert!(e.body.starts_with("I0318"));
         assert_eq!(e.stamp.unwrap().year, Some(2025));
     }

@@ -31,9 +31,10 @@ pub fn parse(line: &str) -> Option<Envelope<'_>> {
         return Some(Envelope {
             kind: EnvelopeKind::Syslog,
             stamp: Some(stamp),
-            host: (host != "-").then_some(host),
-            ident: (app != "-").then_some(app),
+            host: (host != "-").then_some(Cow::Borrowed(host)),
+            ident: (app != "-").then_some(Cow::Borrowed(app)),
             body: Cow::Borrowed(msg),
+            app: None,
         });
     }
     if let Some(mut e) = journald::parse_short(rest) {
@@ -41,7 +42,14 @@ pub fn parse(line: &str) -> Option<Envelope<'_>> {
         return Some(e);
     }
     let (ident, body) = split_ident(rest)?;
-    Some(Envelope { kind: EnvelopeKind::Syslog, stamp: None, host: None, ident: Some(ident), body: Cow::Borrowed(body) })
+    Some(Envelope {
+        kind: EnvelopeKind::Syslog,
+        stamp: None,
+        host: None,
+        ident: Some(Cow::Borrowed(ident)),
+        body: Cow::Borrowed(body),
+        app: None,
+    })
 }
 
 #[cfg(test)]
@@ -51,15 +59,15 @@ mod tests {
     #[test]
     fn rfc5424() {
         let e = parse("<30>1 2025-03-18T10:21:19.123456+00:00 node1 containerd 110 - - time=\"x\"").unwrap();
-        assert_eq!(e.host, Some("node1"));
-        assert_eq!(e.ident, Some("containerd"));
+        assert_eq!(e.host.as_deref(), Some("node1"));
+        assert_eq!(e.ident.as_deref(), Some("containerd"));
         assert_eq!(e.body, "time=\"x\"");
     }
 
     #[test]
     fn rfc3164_wire() {
         let e = parse("<30>Mar 18 10:21:19 node1 kubelet[246]: I0318 x").unwrap();
-        assert_eq!(e.ident, Some("kubelet"));
+        assert_eq!(e.ident.as_deref(), Some("kubelet"));
         assert_eq!(e.body, "I0318 x");
     }
 }

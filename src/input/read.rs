@@ -3,7 +3,7 @@
 use super::{io_reason, InputError, InputSpec};
 use crate::envelope;
 use crate::event::{Event, EventKind, Origin};
-use crate::parse::{app, LineParser, SourceKind};
+use crate::parse::{app, ApiState, LineParser, ParsedLine, SourceKind};
 use crate::time::{RolloverTracker, Stamp, Zone};
 use chrono::{DateTime, Utc};
 use flate2::read::MultiGzDecoder;
@@ -30,14 +30,12 @@ pub struct FileResult {
     pub events: Vec<Event>,
     /// Earliest and latest full timestamps (year anchors), UTC.
     pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
-    /// Latest time of any line, once resolved (filled by the caller).
-    pub last_seen: Option<DateTime<Utc>>,
     /// Node from the directory layout.
     pub node_hint: Option<String>,
     /// Kubernetes version from the layout.
     pub version_hint: Option<String>,
-    /// Stamps of lines that produced no event, for `last_seen` (only the latest kept).
-    pub latest_stamp: Option<Stamp>,
+    /// Problems worth telling the user (malformed documents, untimed objects).
+    pub warnings: Vec<String>,
 }
 
 const BUF_SIZE: usize = 256 * 1024;
@@ -57,135 +55,247 @@ fn open(spec: &InputSpec) -> Result<Box<dyn BufRead + Send>, InputError> {
     Ok(Box::new(br))
 }
 
+/// Where facts of one input go: deduplication, node names, year rollover.
+struct Collector {
+    res: FileResult,
+    index: u32,
+    node_hint: Option<Arc<str>>,
+    host_cache: Option<(String, Arc<str>)>,
+    rollover: RolloverTracker,
+    seen_facts: HashSet<u64>,
+}
+
+impl Collector {
+    fn node(&mut self, host: Option<&str>) -> Option<Arc<str>> {
+        match host {
+            Some(h) => match &self.host_cache {
+                Some((name, arc)) if name == h => Some(arc.clone()),
+                _ => {
+                    let arc: Arc<str> = Arc::from(h);
+                    self.host_cache = Some((h.to_string(), arc.clone()));
+                    Some(arc)
+                }
+            },
+            None => self.node_hint.clone(),
+        }
+    }
+
+    fn push(&mut self, stamp: Option<Stamp>, line: u32, node: Option<Arc<str>>, kind: EventKind) {
+        // Repeated statements of the same fact (status patches, probe
+        // failures, identity) add nothing: keep the first, so memory
+        // grows with Pods, not with how long they run.
+        if is_repeatable(&kind) && !self.seen_facts.insert(fact_hash(&kind)) {
+            return;
+        }
+        let origin = Origin { file: self.index, line };
+        self.res.events.push(Event { stamp, at: None, origin, node, kind });
+    }
+
+    /// Stores what a parsed line said.
+    fn take(&mut self, parsed: ParsedLine, line: u32) {
+        if let Some(e) = parsed.envelope {
+            self.res.formats.insert(e.name());
+        }
+        if let Some(s) = parsed.source {
+            self.res.formats.insert(s.name());
+        }
+        if let Some(a) = parsed.anchor {
+            widen(&mut self.res.span, &a);
+        }
+        let mut stamp = parsed.stamp;
+        if let Some(st) = stamp.as_mut() {
+            if st.year.is_none() {
+                st.year_offset = self.rollover.observe(st.month);
+            }
+        }
+        if parsed.events.is_empty() && parsed.timed.is_empty() {
+            return;
+        }
+        let node = self.node(parsed.host.as_deref());
+        for kind in parsed.events {
+            self.push(stamp, line, node.clone(), kind);
+        }
+        for (st, kind) in parsed.timed {
+            self.push(st, line, node.clone(), kind);
+        }
+    }
+}
+
 /// Reads one input to the end. `index` is its position in the run's inputs.
 pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FileResult, InputError> {
     let mut reader = open(spec)?;
-    {
+    let document_mode = {
         let head = reader.fill_buf().map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
         let probe = &head[..head.len().min(8192)];
         if memchr::memchr(0, probe).is_some() {
             return Err(InputError { message: format!("{}: binary input (NUL bytes), not a log", spec.display) });
         }
-    }
-    let mut res = FileResult {
+        is_json_document(head)
+    };
+    let res = FileResult {
         display: spec.display.clone(),
         node_hint: spec.node_hint.clone(),
         version_hint: spec.version_hint.clone(),
         ..FileResult::default()
     };
-    let app_identity = spec.path.as_deref().and_then(app::identity_from_path);
     let node_hint: Option<Arc<str>> = spec.node_hint.as_deref().map(Arc::from);
-    let mut host_cache: Option<(String, Arc<str>)> = None;
-    let mut rollover = RolloverTracker::default();
+    let mut col = Collector { res, index, node_hint, host_cache: None, rollover: RolloverTracker::default(), seen_facts: HashSet::new() };
+    if document_mode {
+        read_documents(spec, reader, &mut col)?;
+        return Ok(col.res);
+    }
+    let app_identity = spec.path.as_deref().and_then(app::identity_from_path);
+    let mut api = ApiState::default();
     let mut buf = Vec::with_capacity(4096);
-    let mut seen_facts: HashSet<u64> = HashSet::new();
     let read_err =
         |e: io::Error, line: u64| InputError { message: format!("{}:{}: read error: {}", spec.display, line + 1, io_reason(&e)) };
 
     if let Some(id) = &app_identity {
-        res.formats.insert(SourceKind::App.name());
-        res.events.push(Event {
-            stamp: None,
-            at: None,
-            origin: Origin { file: index, line: 0 },
-            node: node_hint.clone(),
-            kind: EventKind::ContainerOfPod { pod: id.pod.clone(), container: id.container_id.clone(), name: Some(id.container.clone()) },
-        });
+        col.res.formats.insert(SourceKind::App.name());
+        let kind = EventKind::ContainerOfPod { pod: id.pod.clone(), container: id.container_id.clone(), name: Some(id.container.clone()) };
+        let node = col.node_hint.clone();
+        col.push(None, 0, node, kind);
     }
 
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| read_err(e, res.lines))?;
+        let n = reader.read_until(b'\n', &mut buf).map_err(|e| read_err(e, col.res.lines))?;
         if n == 0 {
             break;
         }
-        res.lines += 1;
+        col.res.lines += 1;
         while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             buf.pop();
         }
-        let line_no = res.lines as u32;
-        let origin = Origin { file: index, line: line_no };
+        let line_no = col.res.lines as u32;
 
         if let Some(id) = &app_identity {
             let text = String::from_utf8_lossy(&buf);
             match envelope::parse_cri(&text) {
                 Some(cri) => {
-                    res.recognized += 1;
-                    res.formats.insert("cri");
+                    col.res.recognized += 1;
+                    col.res.formats.insert("cri");
                     if let Some(st) = cri.envelope.stamp {
-                        widen(&mut res.span, &st);
+                        widen(&mut col.res.span, &st);
                         if let Some(kind) = app::parse(id, &cri.envelope.body) {
-                            res.events.push(Event { stamp: Some(st), at: None, origin, node: node_hint.clone(), kind });
+                            let node = col.node_hint.clone();
+                            col.push(Some(st), line_no, node, kind);
                         }
                     }
                 }
-                None if text.trim().is_empty() => res.recognized += 1,
-                None => res.skipped += 1,
+                None if text.trim().is_empty() => col.res.recognized += 1,
+                None => col.res.skipped += 1,
             }
             continue;
         }
 
         if !parser.is_relevant(&buf) {
             if looks_known(&buf) {
-                res.recognized += 1;
+                col.res.recognized += 1;
             } else {
-                res.skipped += 1;
+                col.res.skipped += 1;
             }
             continue;
         }
         let text = String::from_utf8_lossy(&buf);
-        let parsed = parser.parse(&text);
+        let parsed = parser.parse(&text, &mut api);
         if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(&buf) {
-            res.skipped += 1;
+            col.res.skipped += 1;
             continue;
         }
-        res.recognized += 1;
+        col.res.recognized += 1;
         if !spec.skip_idents.is_empty() {
             let env = envelope::split(&text);
-            if env.ident.is_some_and(|i| spec.skip_idents.contains(&i)) {
+            if env.ident.as_deref().is_some_and(|i| spec.skip_idents.contains(&i)) {
                 continue;
             }
         }
-        if let Some(e) = parsed.envelope {
-            res.formats.insert(e.name());
-        }
-        if let Some(s) = parsed.source {
-            res.formats.insert(s.name());
-        }
-        if let Some(a) = parsed.anchor {
-            widen(&mut res.span, &a);
-        }
-        let mut stamp = parsed.stamp;
-        if let Some(st) = stamp.as_mut() {
-            if st.year.is_none() {
-                st.year_offset = rollover.observe(st.month);
-            }
-        }
-        if parsed.events.is_empty() {
-            continue;
-        }
-        let node = match parsed.host {
-            Some(h) => match &host_cache {
-                Some((name, arc)) if name == h => Some(arc.clone()),
-                _ => {
-                    let arc: Arc<str> = Arc::from(h);
-                    host_cache = Some((h.to_string(), arc.clone()));
-                    Some(arc)
+        col.take(parsed, line_no);
+    }
+    if api.untimed > 0 {
+        col.res.warnings.push(untimed_warning(&spec.display, api.untimed));
+    }
+    Ok(col.res)
+}
+
+fn untimed_warning(path: &str, n: usize) -> String {
+    format!("{path}: {n} API objects carry no time (a `kubectl get -w` stream without managedFields): their endpoint changes give order only and are not placed on the timeline")
+}
+
+/// True when the input starts with a pretty-printed JSON document (kubectl
+/// output) rather than JSON lines.
+fn is_json_document(head: &[u8]) -> bool {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
+    if !matches!(head.get(start), Some(b'{') | Some(b'[')) {
+        return false;
+    }
+    let rest = &head[start..];
+    let first_line = match memchr::memchr(b'\n', rest) {
+        Some(e) => &rest[..e],
+        None => return true,
+    };
+    serde_json::from_slice::<serde::de::IgnoredAny>(first_line).is_err()
+}
+
+/// Reads concatenated JSON documents (`kubectl get -o json`, `-w` streams).
+fn read_documents(spec: &InputSpec, mut reader: Box<dyn BufRead + Send>, col: &mut Collector) -> Result<(), InputError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|e| InputError { message: format!("{}: read error: {}", spec.display, io_reason(&e)) })?;
+    let total_lines = bytes.iter().filter(|b| **b == b'\n').count() as u64 + u64::from(!bytes.ends_with(b"\n") && !bytes.is_empty());
+    col.res.lines = total_lines;
+    col.res.formats.insert(SourceKind::KubeJson.name());
+    let mut api = ApiState::default();
+    let mut stream = serde_json::Deserializer::from_slice(&bytes).into_iter::<serde_json::Value>();
+    let mut line = 1u32;
+    let mut scanned = 0usize;
+    let mut good_end = 0usize;
+    loop {
+        // The document starts at the next non-blank byte.
+        let start = bytes[scanned..].iter().position(|b| !b.is_ascii_whitespace()).map(|p| scanned + p);
+        let Some(start) = start else { break };
+        line += bytes[scanned..start].iter().filter(|b| **b == b'\n').count() as u32;
+        scanned = start;
+        match stream.next() {
+            None => break,
+            Some(Ok(v)) => {
+                let end = stream.byte_offset();
+                let items: Vec<serde_json::Value> = match v {
+                    serde_json::Value::Array(a) => a,
+                    other => vec![other],
+                };
+                for item in items {
+                    let timed = crate::parse::kube_json::parse_object(&item, &mut api);
+                    for (st, kind) in timed {
+                        if let Some(s) = &st {
+                            widen(&mut col.res.span, s);
+                        }
+                        let node = col.node_hint.clone();
+                        col.push(st, line, node, kind);
+                    }
                 }
-            },
-            None => node_hint.clone(),
-        };
-        for kind in parsed.events {
-            // Repeated statements of the same fact (status patches, probe
-            // failures, identity) add nothing: keep the first, so memory
-            // grows with Pods, not with how long they run.
-            if is_repeatable(&kind) && !seen_facts.insert(fact_hash(&kind)) {
-                continue;
+                line += bytes[scanned..end].iter().filter(|b| **b == b'\n').count() as u32;
+                scanned = end;
+                good_end = end;
             }
-            res.events.push(Event { stamp, at: None, origin, node: node.clone(), kind });
+            Some(Err(e)) => {
+                col.res.warnings.push(format!(
+                    "{}:{}:{}: invalid JSON ({}); the documents before it were read",
+                    spec.display,
+                    e.line(),
+                    e.column(),
+                    e.to_string().split(" at line").next().unwrap_or("syntax error")
+                ));
+                break;
+            }
         }
     }
-    Ok(res)
+    let good_lines = bytes[..good_end].iter().filter(|b| **b == b'\n').count() as u64 + u64::from(good_end > 0);
+    col.res.recognized = good_lines.min(total_lines);
+    col.res.skipped = total_lines - col.res.recognized;
+    if api.untimed > 0 {
+        col.res.warnings.push(untimed_warning(&spec.display, api.untimed));
+    }
+    Ok(())
 }
 
 /// Facts that logs restate over and over and whose first statement suffices.

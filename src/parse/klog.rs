@@ -24,12 +24,31 @@ pub struct KlogLine<'a> {
     pub structured: bool,
     /// The text after the message (the key/value pairs).
     pub rest: &'a str,
+    /// The fields of a kubelet `--logging-format=json` line, when it was one.
+    pub json: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl<'a> KlogLine<'a> {
     /// The value of `key` among the structured pairs, unquoted.
     pub fn get(&self, key: &str) -> Option<Cow<'a, str>> {
+        if let Some(map) = &self.json {
+            return map.get(key).map(|v| match v {
+                serde_json::Value::String(s) => Cow::Owned(s.clone()),
+                other => Cow::Owned(other.to_string()),
+            });
+        }
         KvIter::new(self.rest).find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// A kubelet `--logging-format=json` line (`{"ts":…,"caller":…,"msg":…,"v":2,…}`).
+    pub fn from_json(v: serde_json::Value) -> Option<KlogLine<'static>> {
+        let serde_json::Value::Object(map) = v else { return None };
+        let ts = map.get("ts")?.as_f64()?;
+        let msg = map.get("msg")?.as_str()?.to_string();
+        let t = chrono::DateTime::from_timestamp_micros((ts * 1000.0).round() as i64)?;
+        let level = if map.contains_key("err") && !map.contains_key("v") { 'E' } else { 'I' };
+        let source: &'static str = "json";
+        Some(KlogLine { level, stamp: Stamp::from_utc(t, 6), source, msg: Cow::Owned(msg), structured: true, rest: "", json: Some(map) })
     }
 
     /// All structured pairs, in order.
@@ -93,10 +112,10 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
     let stamp = Stamp { year: None, year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: None };
     if text.starts_with('"') {
         if let Some((msg, used)) = unquote_go(text) {
-            return Some(KlogLine { level, stamp, source, msg: Cow::Owned(msg), structured: true, rest: &text[used..] });
+            return Some(KlogLine { level, stamp, source, msg: Cow::Owned(msg), structured: true, rest: &text[used..], json: None });
         }
     }
-    Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "" })
+    Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "", json: None })
 }
 
 /// Unquotes a Go `strconv.Quote` string at the start of `s`. Returns the

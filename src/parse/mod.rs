@@ -6,16 +6,22 @@
 //! they only name the facts a line states.
 
 pub mod app;
+pub mod audit_log;
 pub mod containerd;
+pub mod crio;
 pub mod kernel;
 pub mod klog;
+pub mod kube_json;
 pub mod kubelet;
+
+pub use kube_json::ApiState;
 
 use crate::envelope::{self, EnvelopeKind};
 use crate::event::EventKind;
 use crate::time::Stamp;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// Which component wrote a line.
@@ -29,6 +35,14 @@ pub enum SourceKind {
     Kernel,
     /// Application output in a CRI log file.
     App,
+    /// kubelet `--logging-format=json`.
+    KubeletJson,
+    /// CRI-O and conmon.
+    Crio,
+    /// kube-apiserver audit log.
+    Audit,
+    /// kubectl JSON (Pods, Events, EndpointSlices).
+    KubeJson,
 }
 
 impl SourceKind {
@@ -39,6 +53,10 @@ impl SourceKind {
             SourceKind::Containerd => "containerd",
             SourceKind::Kernel => "kernel",
             SourceKind::App => "app",
+            SourceKind::KubeletJson => "kubelet-json",
+            SourceKind::Crio => "crio",
+            SourceKind::Audit => "audit",
+            SourceKind::KubeJson => "kubectl-json",
         }
     }
 }
@@ -49,18 +67,24 @@ pub struct ParsedLine<'a> {
     /// The envelope around it.
     pub envelope: Option<EnvelopeKind>,
     /// Host from the envelope.
-    pub host: Option<&'a str>,
+    pub host: Option<Cow<'a, str>>,
     /// The component that wrote it, when recognised.
     pub source: Option<SourceKind>,
     /// The best timestamp of the line (most precise).
     pub stamp: Option<Stamp>,
     /// A full timestamp (year and zone) that anchors year inference.
     pub anchor: Option<Stamp>,
-    /// The facts.
+    /// The facts (at the line's time).
     pub events: Vec<EventKind>,
+    /// Facts that carry their own times (API objects).
+    pub timed: Vec<kube_json::Timed>,
 }
 
-/// Parses node log lines (kubelet, containerd, kernel) in any envelope.
+/// Words an app line about a stop signal contains (for Loki exports that mix app output in).
+const APP_MARKERS: &[&str] =
+    &["SIGTERM", "SIGINT", "SIGQUIT", "sigterm", "Shutting down", "shutting down", "\"EndpointSlice\"", "\"Pod\"", "\"Event\""];
+
+/// Parses node log lines (kubelet, containerd, CRI-O, kernel, app) and JSON lines in any envelope.
 pub struct LineParser {
     prefilter: AhoCorasick,
 }
@@ -74,7 +98,15 @@ impl Default for LineParser {
 impl LineParser {
     /// Builds the prefilter from every parser's marker literals.
     pub fn new() -> Self {
-        let markers: Vec<&str> = kubelet::MARKERS.iter().chain(containerd::MARKERS).chain(kernel::MARKERS).copied().collect();
+        let markers: Vec<&str> = kubelet::MARKERS
+            .iter()
+            .chain(containerd::MARKERS)
+            .chain(kernel::MARKERS)
+            .chain(crio::MARKERS)
+            .chain(audit_log::MARKERS)
+            .chain(APP_MARKERS)
+            .copied()
+            .collect();
         let prefilter =
             AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(markers).expect("marker literals are valid");
         LineParser { prefilter }
@@ -86,14 +118,31 @@ impl LineParser {
     }
 
     /// Parses one line (call only for lines that passed [`Self::is_relevant`]).
-    pub fn parse<'a>(&self, line: &'a str) -> ParsedLine<'a> {
+    /// `api` carries what earlier API objects of the same input showed.
+    pub fn parse<'a>(&self, line: &'a str, api: &mut ApiState) -> ParsedLine<'a> {
         let env = envelope::split(line);
-        let mut out = ParsedLine { envelope: Some(env.kind), host: env.host, stamp: env.stamp, ..ParsedLine::default() };
+        let mut out = ParsedLine { envelope: Some(env.kind), host: env.host.clone(), stamp: env.stamp, ..ParsedLine::default() };
         if env.stamp.is_some_and(|s| s.is_complete()) {
             out.anchor = env.stamp;
         }
         let body = env.body.as_ref();
-        let ident = env.ident.unwrap_or("");
+        let ident = env.ident.as_deref().unwrap_or("");
+        if let Some(app) = &env.app {
+            // A Loki entry labelled with a Pod that is not a node component: app output.
+            if !matches!(ident, "kubelet" | "containerd" | "crio" | "kernel" | "conmon") {
+                out.source = Some(SourceKind::App);
+                out.events = app::parse(app, body).into_iter().collect();
+                return out;
+            }
+        }
+        if ident == "conmon" || body.starts_with("conmon ") {
+            let ev = crio::parse_conmon(body);
+            if !ev.is_empty() {
+                out.source = Some(SourceKind::Crio);
+                out.events = ev;
+                return out;
+            }
+        }
         if ident == "kernel" || ident == "systemd" || body.starts_with('[') || ident.is_empty() {
             let ev = kernel::parse(body);
             if !ev.is_empty() {
@@ -102,16 +151,12 @@ impl LineParser {
                 return out;
             }
         }
-        if body.starts_with("time=") || body.starts_with('{') || body.get(4..5) == Some("[") {
+        if body.starts_with('{') {
+            return self.parse_json(body, out, api);
+        }
+        if body.starts_with("time=") || body.get(4..5) == Some("[") {
             if let Some(l) = containerd::split(body) {
-                out.source = Some(SourceKind::Containerd);
-                if let Some(st) = l.stamp {
-                    if st.is_complete() {
-                        out.anchor = Some(st);
-                    }
-                    out.stamp = Some(st);
-                }
-                out.events = containerd::parse(&l);
+                self.runtime_line(&l, &mut out);
                 return out;
             }
         }
@@ -131,6 +176,53 @@ impl LineParser {
                 out.anchor = embedded_date(k.rest).or_else(|| embedded_date(&k.msg));
             }
             return out;
+        }
+        out
+    }
+
+    /// A containerd or CRI-O logrus line (same envelope, different messages).
+    fn runtime_line(&self, l: &containerd::LogrusLine, out: &mut ParsedLine) {
+        if let Some(st) = l.stamp {
+            if st.is_complete() {
+                out.anchor = Some(st);
+            }
+            out.stamp = Some(st);
+        }
+        let ev = containerd::parse(l);
+        if !ev.is_empty() {
+            out.source = Some(SourceKind::Containerd);
+            out.events = ev;
+            return;
+        }
+        let ev = crio::parse(&l.msg);
+        out.source = Some(if ev.is_empty() { SourceKind::Containerd } else { SourceKind::Crio });
+        out.events = ev;
+    }
+
+    /// One JSON object on a line: kubelet JSON logging, containerd/CRI-O
+    /// JSON, an audit event, or a single API object.
+    fn parse_json<'a>(&self, body: &str, mut out: ParsedLine<'a>, api: &mut ApiState) -> ParsedLine<'a> {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return out };
+        if v.get("ts").is_some() && v.get("msg").is_some() {
+            if let Some(k) = klog::KlogLine::from_json(v) {
+                out.source = Some(SourceKind::KubeletJson);
+                out.stamp = Some(k.stamp);
+                out.anchor = Some(k.stamp);
+                out.events = kubelet::parse(&k);
+            }
+            return out;
+        }
+        if v.get("msg").is_some() && (v.get("level").is_some() || v.get("time").is_some()) {
+            if let Some(l) = containerd::split(body) {
+                self.runtime_line(&l, &mut out);
+            }
+            return out;
+        }
+        if v.get("kind").is_some() {
+            let is_audit = v.get("apiVersion").and_then(|a| a.as_str()).is_some_and(|a| a.starts_with("audit.k8s.io"));
+            out.source = Some(if is_audit { SourceKind::Audit } else { SourceKind::KubeJson });
+            out.timed = kube_json::parse_object(&v, api);
+            out.anchor = out.timed.iter().find_map(|(st, _)| *st);
         }
         out
     }
@@ -154,11 +246,11 @@ mod tests {
     #[test]
     fn dispatches_by_shape() {
         let p = LineParser::new();
-        let l = p.parse(r#"Mar 18 10:21:22 kind-worker containerd[110]: time="2025-03-18T10:21:22.521444907Z" level=info msg="StopContainer for \"62e0\" with timeout 2 (s)""#);
+        let l = p.parse(r#"Mar 18 10:21:22 kind-worker containerd[110]: time="2025-03-18T10:21:22.521444907Z" level=info msg="StopContainer for \"62e0\" with timeout 2 (s)""#, &mut ApiState::default());
         assert_eq!(l.source, Some(SourceKind::Containerd));
         assert_eq!(l.anchor.unwrap().year, Some(2025));
         assert_eq!(l.events.len(), 1);
-        let l = p.parse(r#"Mar 18 10:22:16 kind-worker kubelet[246]: I0318 10:22:16.943774     246 kubelet.go:2417] "SyncLoop REMOVE" source="api" pods=["pod-e2e-dx5dg/group-0"]"#);
+        let l = p.parse(r#"Mar 18 10:22:16 kind-worker kubelet[246]: I0318 10:22:16.943774     246 kubelet.go:2417] "SyncLoop REMOVE" source="api" pods=["pod-e2e-dx5dg/group-0"]"#, &mut ApiState::default());
         assert_eq!(l.source, Some(SourceKind::Kubelet));
         assert_eq!(l.stamp.unwrap().nanos, 943_774_000);
         assert!(p.is_relevant(b"x SyncLoop REMOVE y"));
@@ -168,7 +260,7 @@ mod tests {
     #[test]
     fn kernel_line_in_syslog() {
         let p = LineParser::new();
-        let l = p.parse("May 19 18:14:43 aks kernel: [  139.208991] Tasks in /kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope are going to be killed due to memory.oom.group set");
+        let l = p.parse("May 19 18:14:43 aks kernel: [  139.208991] Tasks in /kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-poda5d8fdd1_1369_469e_8a7d_2c1047529435.slice/cri-containerd-9192cb33411ff69d015a3577db136757f5b145064a1703efea3d0e12e8a64987.scope are going to be killed due to memory.oom.group set", &mut ApiState::default());
         assert_eq!(l.source, Some(SourceKind::Kernel));
         assert_eq!(l.events.len(), 1);
     }

@@ -1,0 +1,151 @@
+//! kube-apiserver audit log (audit.k8s.io/v1 `Event`, one JSON object a
+//! line) → who asked for a Pod's deletion, when and why; EndpointSlice
+//! updates with their times; the kubelet's final delete (removal).
+
+use super::kube_json::{endpoint_slice, slice_deleted, time_field, ApiState, Timed};
+use crate::event::{EventKind, PodRef};
+use serde_json::Value;
+
+/// Literals that make an audit line worth parsing.
+pub const MARKERS: &[&str] = &["\"resource\":\"pods\"", "\"resource\":\"endpointslices\""];
+
+/// Parses one audit `Event` (only its `ResponseComplete` stage counts).
+pub fn parse(v: &Value, st: &mut ApiState) -> Vec<Timed> {
+    let mut out = Vec::new();
+    if v.get("stage").and_then(Value::as_str) != Some("ResponseComplete") {
+        return out;
+    }
+    let code = v.pointer("/responseStatus/code").and_then(Value::as_i64).unwrap_or(200);
+    if !(200..300).contains(&code) {
+        return out;
+    }
+    let Some(obj) = v.get("objectRef") else { return out };
+    let field = |k: &str| obj.get(k).and_then(Value::as_str);
+    let verb = v.get("verb").and_then(Value::as_str).unwrap_or("");
+    let user = v.pointer("/user/username").and_then(Value::as_str).map(str::to_string);
+    let user_agent = v.get("userAgent").and_then(Value::as_str).map(str::to_string);
+    let received = time_field(v.get("requestReceivedTimestamp"));
+    let done = time_field(v.get("stageTimestamp")).or(received);
+    let req = v.get("requestObject");
+    let resp = v.get("responseObject");
+
+    match (field("resource"), field("subresource"), verb) {
+        (Some("pods"), None, "delete") => {
+            let pod = PodRef {
+                namespace: field("namespace").map(str::to_string),
+                name: field("name").map(str::to_string),
+                uid: req
+                    .and_then(|r| r.pointer("/preconditions/uid"))
+                    .or_else(|| obj.get("uid"))
+                    .or_else(|| resp.and_then(|r| r.pointer("/metadata/uid")))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            };
+            let grace = req
+                .and_then(|r| r.get("gracePeriodSeconds"))
+                .and_then(Value::as_i64)
+                .or_else(|| resp.and_then(|r| r.pointer("/metadata/deletionGracePeriodSeconds")).and_then(Value::as_i64));
+            let is_node = user.as_deref().is_some_and(|u| u.starts_with("system:node:"));
+            if is_node || grace == Some(0) {
+                // The kubelet's final delete (grace 0, UID precondition): the Pod leaves etcd.
+                out.push((done, EventKind::Removed { pod: pod.clone() }));
+            }
+            if !is_node {
+                let reason = reason_for(user.as_deref());
+                out.push((received, EventKind::DeletionRequested { pod, by: user, user_agent, reason, grace_s: grace }));
+            }
+        }
+        (Some("pods"), Some("eviction"), "create") => {
+            let pod = PodRef { namespace: field("namespace").map(str::to_string), name: field("name").map(str::to_string), uid: None };
+            let grace = req.and_then(|r| r.pointer("/deleteOptions/gracePeriodSeconds")).and_then(Value::as_i64);
+            out.push((received, EventKind::DeletionRequested { pod, by: user, user_agent, reason: "eviction", grace_s: grace }));
+        }
+        (Some("endpointslices"), None, "create" | "update" | "patch") => {
+            let slice = [resp, req].into_iter().flatten().find(|o| o.get("kind").and_then(Value::as_str) == Some("EndpointSlice"));
+            if let Some(slice) = slice {
+                endpoint_slice(slice, done, st, &mut out);
+            }
+        }
+        (Some("endpointslices"), None, "delete") => {
+            let stub = serde_json::json!({"metadata": {"namespace": field("namespace"), "name": field("name")}});
+            slice_deleted(&stub, st, &mut out);
+            for (at, _) in out.iter_mut() {
+                *at = done;
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Why a user or controller deletes a Pod.
+fn reason_for(user: Option<&str>) -> &'static str {
+    let u = user.unwrap_or("");
+    const SCALERS: [&str; 6] = [
+        "replicaset-controller",
+        "statefulset-controller",
+        "job-controller",
+        "daemon-set-controller",
+        "cronjob-controller",
+        "deployment-controller",
+    ];
+    if SCALERS.iter().any(|c| u.ends_with(c)) {
+        "scale_down"
+    } else if u == "system:kube-scheduler" {
+        "preemption"
+    } else if u.ends_with(":node-controller") {
+        "eviction"
+    } else {
+        "delete"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn audit(verb: &str, user: &str, sub: Option<&str>, extra: &str) -> Value {
+        let sub = sub.map(|s| format!(r#","subresource":"{s}""#)).unwrap_or_default();
+        serde_json::from_str(&format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"a","stage":"ResponseComplete","verb":"{verb}","user":{{"username":"{user}"}},"userAgent":"kubectl/v1.23.4 (linux/amd64) kubernetes/e6c093d","objectRef":{{"resource":"pods","namespace":"default","name":"term-demo"{sub}}},"responseStatus":{{"code":200}},"requestReceivedTimestamp":"2026-04-16T11:53:40.001000Z","stageTimestamp":"2026-04-16T11:53:40.009000Z"{extra}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn user_delete_and_eviction() {
+        let out = parse(&audit("delete", "alice", None, ""), &mut ApiState::default());
+        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: "delete", by: Some(b), .. } if b == "alice"));
+        assert_eq!(out[0].0.unwrap().nanos, 1_000_000);
+        let out = parse(&audit("create", "bob", Some("eviction"), ""), &mut ApiState::default());
+        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: "eviction", .. }));
+    }
+
+    #[test]
+    fn kubelet_final_delete_is_removal() {
+        let out = parse(
+            &audit(
+                "delete",
+                "system:node:kind-control-plane",
+                None,
+                r#","requestObject":{"kind":"DeleteOptions","apiVersion":"meta.k8s.io/v1","gracePeriodSeconds":0,"preconditions":{"uid":"u1"}}"#,
+            ),
+            &mut ApiState::default(),
+        );
+        assert_eq!(out.len(), 1);
+        assert!(matches!(&out[0].1, EventKind::Removed { pod } if pod.uid.as_deref() == Some("u1")));
+    }
+
+    #[test]
+    fn controller_scale_down() {
+        let out = parse(&audit("delete", "system:serviceaccount:kube-system:replicaset-controller", None, ""), &mut ApiState::default());
+        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: "scale_down", .. }));
+    }
+
+    #[test]
+    fn only_response_complete_counts() {
+        let mut v = audit("delete", "alice", None, "");
+        v["stage"] = "RequestReceived".into();
+        assert!(parse(&v, &mut ApiState::default()).is_empty());
+    }
+}
