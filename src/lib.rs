@@ -7,6 +7,9 @@
 //! `correlate` (per-Pod timelines) → `findings` (rules) → `report` (table,
 //! JSON, per-Pod view).
 
+/// `podmortem --version`: the package version and the git revision it was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("PODMORTEM_GIT_REV"), ")");
+
 pub mod cli;
 pub mod commands;
 pub mod correlate;
@@ -18,4 +21,26 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod report;
+pub mod stats;
 pub mod time;
+
+/// The whole program: parse arguments, run, map errors to exit codes
+/// (0 ran, 1 `check` failed, 2 usage or input error). Shared by the
+/// `podmortem` and `kubectl-podmortem` binaries.
+pub fn main_with_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> std::process::ExitCode {
+    let cli = match cli::parse_args(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return std::process::ExitCode::from(code);
+        }
+    };
+    match commands::run(cli) {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => {
+            eprintln!("podmortem: {}", report::sanitize(&e.to_string()));
+            std::process::ExitCode::from(2)
+        }
+    }
+}

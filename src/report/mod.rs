@@ -1,7 +1,9 @@
 //! Renderers: each reads a finished [`Report`](crate::model::Report) and
 //! writes one format. None computes anything another needs.
 
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod pod_view;
 pub mod table;
 

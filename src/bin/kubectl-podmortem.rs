@@ -1,0 +1,6 @@
+//! `kubectl-podmortem`: the same program under the name kubectl looks for,
+//! so `kubectl podmortem …` works once it is on the PATH.
+
+fn main() -> std::process::ExitCode {
+    podmortem::main_with_args(std::env::args_os())
+}

@@ -1,0 +1,324 @@
+//! Fleet statistics over many Pods' reports (`audit`, `merge`).
+//!
+//! Everything is computed from the per-Pod records themselves, so shard
+//! results merged by concatenating their records give exactly the numbers of
+//! one run over everything (quantiles included: the raw durations merge).
+
+use crate::model::{FindingKind, Outcome, PodReport, Stage};
+use crate::report::delete_to_exit;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Quantiles of a set of durations (nearest-rank).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Quantiles {
+    /// Number of values.
+    pub count: usize,
+    /// Median.
+    pub p50: Option<f64>,
+    /// 90th percentile.
+    pub p90: Option<f64>,
+    /// 99th percentile.
+    pub p99: Option<f64>,
+    /// Largest value.
+    pub max: Option<f64>,
+}
+
+impl Quantiles {
+    /// Quantiles of `values` (any order).
+    pub fn of(values: &[f64]) -> Quantiles {
+        let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+        v.sort_by(f64::total_cmp);
+        let rank = |q: f64| -> Option<f64> {
+            if v.is_empty() {
+                return None;
+            }
+            let i = ((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
+            Some(round3(v[i]))
+        };
+        Quantiles { count: v.len(), p50: rank(0.50), p90: rank(0.90), p99: rank(0.99), max: v.last().copied().map(round3) }
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Statistics of one group (a namespace, workload or node).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GroupStats {
+    /// Namespace, `namespace/workload`, or node name.
+    pub key: String,
+    /// Pods stopped.
+    pub pods: usize,
+    /// Pods per outcome.
+    pub outcomes: BTreeMap<&'static str, usize>,
+    /// Pods with a `sigkill` finding.
+    pub sigkills: usize,
+    /// Pods that ended `stuck`.
+    pub stuck: usize,
+    /// Delete → exit.
+    pub delete_to_exit: Quantiles,
+}
+
+/// A grace-period recommendation for one workload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    /// `namespace/workload`.
+    pub workload: String,
+    /// The grace period its Pods had (largest seen).
+    pub grace_period_s: Option<i64>,
+    /// p99 of observed preStop + drain (delete → exit), seconds.
+    pub observed_p99_s: Option<f64>,
+    /// `terminationGracePeriodSeconds` that covers that p99 with a margin.
+    pub suggested_grace_s: Option<i64>,
+    /// True when its Pods ran no preStop hook.
+    pub prestop_missing: bool,
+    /// p99 of delete → endpoint removal, when the API showed it.
+    pub endpoint_lag_p99_s: Option<f64>,
+    /// One sentence for people.
+    pub advice: String,
+}
+
+/// An entry in a top-offenders list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offender {
+    /// Pod (`namespace/name`) or workload.
+    pub key: String,
+    /// The number it is ranked by (count or seconds).
+    pub value: f64,
+}
+
+/// The whole fleet picture.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct FleetStats {
+    /// Pods whose stop was seen (outcome other than `running`).
+    pub pods_stopped: usize,
+    /// All Pods.
+    pub pods: usize,
+    /// Pods per outcome.
+    pub outcomes: BTreeMap<&'static str, usize>,
+    /// Findings per kind.
+    pub findings: BTreeMap<&'static str, usize>,
+    /// Delete → exit of the last container.
+    pub delete_to_exit: Quantiles,
+    /// Delete → removal from the API.
+    pub delete_to_removed: Quantiles,
+    /// Share of the grace period used before the exit (1.0 = all of it).
+    pub grace_used: Quantiles,
+    /// Per namespace.
+    pub by_namespace: Vec<GroupStats>,
+    /// Per workload (Deployment/StatefulSet/…, from the Pod name).
+    pub by_workload: Vec<GroupStats>,
+    /// Per node.
+    pub by_node: Vec<GroupStats>,
+    /// Workloads with the most SIGKILLs.
+    pub top_sigkill: Vec<Offender>,
+    /// Pods with the longest stops.
+    pub top_longest: Vec<Offender>,
+    /// Pods stuck terminating (by node first).
+    pub top_stuck: Vec<Offender>,
+    /// Grace-period and preStop advice per workload.
+    pub recommendations: Vec<Recommendation>,
+}
+
+/// The workload a Pod belongs to, from its name: ReplicaSet Pods
+/// (`web-7b6bd9b949-9csb4`) lose both hashes, StatefulSet Pods (`db-0`) their
+/// ordinal, Job/DaemonSet Pods (`x-5d8f2`) their suffix.
+pub fn workload_of(name: &str) -> String {
+    let parts: Vec<&str> = name.split('-').collect();
+    let is_rs_hash = |s: &str| (6..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let is_pod_suffix = |s: &str| s.len() == 5 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if parts.len() >= 3 && is_pod_suffix(parts[parts.len() - 1]) && is_rs_hash(parts[parts.len() - 2]) {
+        return parts[..parts.len() - 2].join("-");
+    }
+    if parts.len() >= 2 && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit()) && !parts[parts.len() - 1].is_empty() {
+        return parts[..parts.len() - 1].join("-");
+    }
+    if parts.len() >= 2 && is_pod_suffix(parts[parts.len() - 1]) {
+        return parts[..parts.len() - 1].join("-");
+    }
+    name.to_string()
+}
+
+fn workload_key(p: &PodReport) -> String {
+    let ns = p.namespace.as_deref().unwrap_or("?");
+    match &p.name {
+        Some(n) => format!("{ns}/{}", workload_of(n)),
+        None => format!("{ns}/?"),
+    }
+}
+
+fn has(p: &PodReport, k: FindingKind) -> bool {
+    p.findings.iter().any(|f| f.kind == k)
+}
+
+fn group(key: String, pods: &[&PodReport]) -> GroupStats {
+    let mut g = GroupStats { key, pods: pods.len(), ..GroupStats::default() };
+    let mut d = Vec::new();
+    for p in pods {
+        *g.outcomes.entry(p.outcome.name()).or_default() += 1;
+        g.sigkills += usize::from(has(p, FindingKind::Sigkill));
+        g.stuck += usize::from(p.outcome == Outcome::Stuck);
+        if let Some(x) = delete_to_exit(p) {
+            d.push(x);
+        }
+    }
+    g.delete_to_exit = Quantiles::of(&d);
+    g
+}
+
+fn groups_by(pods: &[&PodReport], key: impl Fn(&PodReport) -> String) -> Vec<GroupStats> {
+    let mut m: BTreeMap<String, Vec<&PodReport>> = BTreeMap::new();
+    for p in pods {
+        m.entry(key(p)).or_default().push(p);
+    }
+    m.into_iter().map(|(k, v)| group(k, &v)).collect()
+}
+
+/// Computes the fleet statistics; `top` bounds the offender lists.
+pub fn compute(all: &[PodReport], top: usize) -> FleetStats {
+    let stopped: Vec<&PodReport> = all.iter().filter(|p| p.outcome != Outcome::Running).collect();
+    let mut s = FleetStats { pods: all.len(), pods_stopped: stopped.len(), ..FleetStats::default() };
+    for k in FindingKind::ALL {
+        s.findings.insert(k.name(), 0);
+    }
+    let (mut d_exit, mut d_removed, mut used) = (Vec::new(), Vec::new(), Vec::new());
+    for p in &stopped {
+        *s.outcomes.entry(p.outcome.name()).or_default() += 1;
+        for f in &p.findings {
+            *s.findings.entry(f.kind.name()).or_default() += 1;
+        }
+        let exit = delete_to_exit(p);
+        if let Some(x) = exit {
+            d_exit.push(x);
+            if let Some(g) = p.grace_period_s.filter(|g| *g > 0) {
+                used.push(x / g as f64);
+            }
+        }
+        if let (Some(d), Some(r)) = (p.stage_at(Stage::DeleteRequested), p.stage_at(Stage::Removed)) {
+            d_removed.push(d.secs_until(&r));
+        }
+    }
+    s.delete_to_exit = Quantiles::of(&d_exit);
+    s.delete_to_removed = Quantiles::of(&d_removed);
+    s.grace_used = Quantiles::of(&used);
+    s.by_namespace = groups_by(&stopped, |p| p.namespace.clone().unwrap_or_else(|| "?".into()));
+    s.by_workload = groups_by(&stopped, workload_key);
+    s.by_node = groups_by(&stopped, |p| p.node.clone().unwrap_or_else(|| "?".into()));
+
+    let mut sig: Vec<Offender> =
+        s.by_workload.iter().filter(|g| g.sigkills > 0).map(|g| Offender { key: g.key.clone(), value: g.sigkills as f64 }).collect();
+    sig.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.key.cmp(&b.key)));
+    sig.truncate(top);
+    s.top_sigkill = sig;
+    let mut longest: Vec<Offender> =
+        stopped.iter().filter_map(|p| delete_to_exit(p).map(|v| Offender { key: p.display_name(), value: round3(v) })).collect();
+    longest.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.key.cmp(&b.key)));
+    longest.truncate(top);
+    s.top_longest = longest;
+    let mut stuck: Vec<Offender> = stopped
+        .iter()
+        .filter(|p| p.outcome == Outcome::Stuck)
+        .map(|p| Offender {
+            key: format!("{} on {}", p.display_name(), p.node.as_deref().unwrap_or("?")),
+            value: p.duration_s.unwrap_or(0.0),
+        })
+        .collect();
+    stuck.sort_by(|a, b| a.key.cmp(&b.key));
+    stuck.truncate(top);
+    s.top_stuck = stuck;
+    s.recommendations = recommendations(&stopped);
+    s
+}
+
+/// Margin added to the observed p99 of preStop + drain.
+const MARGIN: f64 = 1.25;
+const MARGIN_MIN_S: f64 = 5.0;
+
+fn recommendations(stopped: &[&PodReport]) -> Vec<Recommendation> {
+    let mut by: BTreeMap<String, Vec<&PodReport>> = BTreeMap::new();
+    for p in stopped.iter().filter(|p| p.stage_at(Stage::DeleteRequested).is_some()) {
+        by.entry(workload_key(p)).or_default().push(p);
+    }
+    let mut out = Vec::new();
+    for (workload, pods) in by {
+        // A Pod that was SIGKILLed tells only that it needed more than its grace.
+        let drains: Vec<f64> = pods.iter().filter_map(|p| delete_to_exit(p)).collect();
+        let q = Quantiles::of(&drains);
+        let grace = pods.iter().filter_map(|p| p.grace_period_s).max();
+        let killed = pods.iter().any(|p| has(p, FindingKind::Sigkill) || has(p, FindingKind::GraceOverrun));
+        let prestop_missing =
+            pods.iter().all(|p| p.containers.iter().all(|c| c.prestop_s.is_none()) && p.stage_at(Stage::PrestopStarted).is_none());
+        let lags: Vec<f64> = pods
+            .iter()
+            .filter_map(|p| {
+                let d = p.stage_at(Stage::DeleteRequested)?;
+                let e = p.stage_at(Stage::EndpointNotReady).or(p.stage_at(Stage::EndpointRemoved))?;
+                Some(d.secs_until(&e))
+            })
+            .collect();
+        let lag = Quantiles::of(&lags).p99;
+        let suggested = q.p99.map(|p99| {
+            let need = (p99 * MARGIN).max(p99 + MARGIN_MIN_S).ceil() as i64;
+            if killed {
+                need.max(grace.unwrap_or(0) * 2)
+            } else {
+                need
+            }
+        });
+        let prestop_short = pods.iter().filter_map(|p| p.containers.iter().filter_map(|c| c.prestop_s).reduce(f64::max)).reduce(f64::max);
+        let mut advice = Vec::new();
+        if let (Some(sg), Some(g)) = (suggested, grace) {
+            if sg > g {
+                advice.push(format!("raise terminationGracePeriodSeconds from {g} to at least {sg}"));
+            }
+        }
+        if prestop_missing && lag.is_some() {
+            advice.push(format!(
+                "add a preStop sleep of at least {:.0} s (endpoint removal lags the delete by up to {:.1} s)",
+                lag.unwrap_or(0.0).ceil() + 1.0,
+                lag.unwrap_or(0.0)
+            ));
+        } else if prestop_missing {
+            advice.push("add a preStop sleep so endpoints stop sending traffic before SIGTERM".to_string());
+        } else if let (Some(ps), Some(l)) = (prestop_short, lag) {
+            if ps < l {
+                advice.push(format!("lengthen the preStop hook ({ps:.1} s) past the endpoint removal lag ({l:.1} s)"));
+            }
+        }
+        if advice.is_empty() {
+            continue;
+        }
+        out.push(Recommendation {
+            workload,
+            grace_period_s: grace,
+            observed_p99_s: q.p99,
+            suggested_grace_s: suggested,
+            prestop_missing,
+            endpoint_lag_p99_s: lag,
+            advice: advice.join("; "),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workload_names() {
+        assert_eq!(workload_of("hosted-grafana-api-7b6bd9b949-9csb4"), "hosted-grafana-api");
+        assert_eq!(workload_of("db-0"), "db");
+        assert_eq!(workload_of("fluentd-x7k2p"), "fluentd");
+        assert_eq!(workload_of("nginx"), "nginx");
+    }
+
+    #[test]
+    fn nearest_rank_quantiles() {
+        let q = Quantiles::of(&[5.0, 1.0, 3.0, 2.0, 4.0]);
+        assert_eq!((q.count, q.p50, q.p90, q.max), (5, Some(3.0), Some(5.0), Some(5.0)));
+        assert_eq!(Quantiles::of(&[]).p50, None);
+    }
+}
