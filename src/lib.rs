@@ -10,6 +10,7 @@
 /// `podmortem --version`: the package version and the git revision it was built from.
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (git ", env!("PODMORTEM_GIT_REV"), ")");
 
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod correlate;

@@ -1,7 +1,7 @@
 //! The finished report: what every renderer reads (contract `podmortem/v1`).
 
 use crate::time::Instant;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema identifier written in every JSON report.
@@ -52,8 +52,35 @@ pub struct Deletion {
     pub requested_grace_s: Option<i64>,
 }
 
+/// The contract's deletion reasons.
+pub const DELETION_REASONS: [&str; 9] =
+    ["delete", "eviction", "node_pressure", "node_shutdown", "preemption", "scale_down", "probe", "oom", "unknown"];
+
+/// [`Deletion`] as JSON carries it (owned reason), for reading reports back.
+#[derive(Deserialize)]
+struct DeletionWire {
+    at: Option<Instant>,
+    by: Option<String>,
+    user_agent: Option<String>,
+    reason: String,
+    requested_grace_s: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for Deletion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        DeletionWire::deserialize(d).map(Deletion::from)
+    }
+}
+
+impl From<DeletionWire> for Deletion {
+    fn from(w: DeletionWire) -> Self {
+        let reason = DELETION_REASONS.iter().find(|r| **r == w.reason).copied().unwrap_or("unknown");
+        Deletion { at: w.at, by: w.by, user_agent: w.user_agent, reason, requested_grace_s: w.requested_grace_s }
+    }
+}
+
 /// The result of a Pod's stop, most severe first in precedence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Never finished stopping although the logs go on.
@@ -91,7 +118,7 @@ impl Outcome {
 }
 
 /// One container's stop.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContainerReport {
     /// Container name.
     pub name: Option<String>,
@@ -110,7 +137,7 @@ pub struct ContainerReport {
 }
 
 /// Stage names in lifecycle order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// API delete (or the kubelet's own decision to stop).
@@ -166,7 +193,7 @@ impl Stage {
 }
 
 /// One step of a Pod's stop, with its proof.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StageReport {
     /// Which step.
     pub stage: Stage,
@@ -177,12 +204,12 @@ pub struct StageReport {
     /// `path:line` of the line that proves it.
     pub source: String,
     /// A few words for people (`timeout 30 s`, `exit 0`); not part of the JSON contract.
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub detail: Option<String>,
 }
 
 /// Finding kinds (contract table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// Runtime SIGKILLed a running container.
@@ -270,7 +297,7 @@ impl FindingKind {
 }
 
 /// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Something went wrong.
@@ -282,7 +309,7 @@ pub enum Severity {
 }
 
 /// Something notable about a Pod's stop, with its proof.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     /// What.
     pub kind: FindingKind,
@@ -297,7 +324,7 @@ pub struct Finding {
 }
 
 /// Everything known about one Pod's stop.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PodReport {
     /// Namespace.
     pub namespace: Option<String>,

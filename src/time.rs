@@ -106,6 +106,18 @@ impl fmt::Display for Instant {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Instant {
+    /// Reads back what [`Display`](fmt::Display) wrote (RFC 3339), keeping its precision.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let (st, used) = parse_rfc3339_prefix(&text).ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text:?}")))?;
+        if used != text.len() || st.offset_s.is_none() {
+            return Err(serde::de::Error::custom(format!("not an RFC 3339 time with zone: {text:?}")));
+        }
+        st.resolve(0, &Zone::default()).ok_or_else(|| serde::de::Error::custom(format!("invalid time {text:?}")))
+    }
+}
+
 impl serde::Serialize for Instant {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)

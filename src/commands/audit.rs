@@ -1,6 +1,87 @@
-//! `podmortem audit` (being written).
+//! `podmortem audit`: fleet statistics over many nodes' archives.
 
-/// Runs `audit`.
-pub fn run(_args: crate::cli::AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
-    Err("podmortem audit is not implemented yet".into())
+use super::common;
+use crate::audit::{self, Progress, Shard};
+use crate::cli::{AuditArgs, OutputFormat};
+use crate::model::Report;
+use crate::report;
+use crate::stats::{self, FleetStats};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// Runs `audit` and returns the exit code.
+pub fn run(args: AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
+    let c = &args.common;
+    let shard = args.shard.as_deref().map(Shard::parse).transpose()?;
+    if let Some(j) = args.jobs {
+        // Only the first configuration of the global pool counts; fine for a CLI run.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+    }
+    let opts = common::options(c)?;
+    let progress = Progress { total: audit::total_bytes(&args.paths), ..Progress::default() };
+    let bar = show_progress(c.quiet, &progress);
+    let result = audit::run(&args.paths, &opts, shard, &progress);
+    if let Some((bar, handle)) = bar {
+        bar.finish_and_clear();
+        let _ = handle.join();
+    }
+    let mut report = common::filter_report(result?, c)?;
+    let stats = stats::compute(&report.pods, args.top);
+    if let Some(s) = shard {
+        report.warnings.push(format!("shard {}/{}: only the nodes this shard owns are included", s.index, s.count));
+    }
+    let text = render(&report, &stats, c.output, &common::render_options(c))?;
+    common::write_output(c.out.as_deref(), &text)?;
+    common::print_warnings(&report, c);
+    Ok(0)
+}
+
+/// `audit -o json`: the report (every Pod) plus the fleet statistics.
+#[derive(Serialize)]
+struct AuditJson<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    stats: &'a FleetStats,
+}
+
+/// Renders the audit in the chosen format.
+pub fn render(
+    report: &Report,
+    stats: &FleetStats,
+    format: OutputFormat,
+    ropts: &report::RenderOptions,
+) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(match format {
+        OutputFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&AuditJson { report, stats })?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Jsonl => report::json::render_lines(report)?,
+        OutputFormat::Markdown => report::markdown::render_stats(stats),
+        OutputFormat::Html => report::html::render(report, Some(stats)),
+        OutputFormat::Table | OutputFormat::Wide => report::stats_table::render(stats, ropts),
+    })
+}
+
+/// A progress bar on stderr while reading, only when stderr is a terminal.
+fn show_progress(quiet: bool, p: &Progress) -> Option<(indicatif::ProgressBar, std::thread::JoinHandle<()>)> {
+    if quiet || !std::io::stderr().is_terminal() || p.total == 0 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(p.total);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} reading {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let (b, done) = (bar.clone(), p.done.clone());
+    let handle = std::thread::spawn(move || {
+        while !b.is_finished() {
+            b.set_position(done.load(Ordering::Relaxed));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    Some((bar, handle))
 }

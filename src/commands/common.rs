@@ -8,6 +8,7 @@ use crate::pipeline::{self, Options};
 use crate::report::{self, RenderOptions};
 use crate::time::{parse_rfc3339_prefix, Instant, Zone};
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 /// Time-reading options from `--year` and `--tz`.
 pub fn options(common: &CommonArgs) -> Result<Options, String> {
@@ -41,6 +42,15 @@ pub fn load_specs(
     Ok(report)
 }
 
+/// Applies the Pod filters (`--pod`, `-n`, `--node`, `--since`, `--until`) to a report.
+pub fn filter_report(mut report: Report, common: &CommonArgs) -> Result<Report, Box<dyn std::error::Error>> {
+    let opts = options(common)?;
+    let since = parse_bound("--since", common.since.as_deref(), &opts.zone)?;
+    let until = parse_bound("--until", common.until.as_deref(), &opts.zone)?;
+    filter(&mut report, common, since, until);
+    Ok(report)
+}
+
 /// True when output goes to a terminal (and not to `--out`).
 pub fn to_terminal(common: &CommonArgs) -> bool {
     common.out.is_none() && std::io::stdout().is_terminal()
@@ -49,25 +59,113 @@ pub fn to_terminal(common: &CommonArgs) -> bool {
 /// Colour and width for terminal renderers.
 pub fn render_options(common: &CommonArgs) -> RenderOptions {
     let tty = to_terminal(common);
-    let color = match common.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    RenderOptions { color, width: if tty { terminal_width() } else { None } }
+    RenderOptions { color: use_color(common.color, tty), width: table_width(common.out.is_none(), tty) }
 }
 
-/// Writes the rendered output to `--out` or stdout.
+/// Whether to colour output: `--color always`/`never` decide; `auto` colours
+/// only a terminal, and not when `NO_COLOR` is set (non-empty) or `TERM=dumb`.
+pub fn use_color(choice: ColorChoice, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && !env_set("NO_COLOR") && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
+    }
+}
+
+/// The width tables must fit: `COLUMNS` when set (for stdout), else the
+/// terminal's width as comfy-table detects it, else none (no wrapping).
+pub fn table_width(to_stdout: bool, tty: bool) -> Option<u16> {
+    if !to_stdout {
+        return None;
+    }
+    columns_env().or_else(|| if tty { comfy_table::Table::new().width() } else { None })
+}
+
+/// Whether a progress bar may be drawn: stderr is a terminal and `-q` is off.
+pub fn show_progress(common: &CommonArgs) -> bool {
+    !common.quiet && std::io::stderr().is_terminal()
+}
+
+/// A progress bar over `len` steps on stderr, hidden when [`show_progress`] says no.
+pub fn progress_bar(len: u64, common: &CommonArgs) -> indicatif::ProgressBar {
+    if show_progress(common) {
+        indicatif::ProgressBar::new(len)
+    } else {
+        indicatif::ProgressBar::hidden()
+    }
+}
+
+/// Writes the rendered output to `--out` (never leaving it half-written, see
+/// [`write_file_atomically`]) or to stdout (a closed pipe, as with `| head`,
+/// is not an error).
 pub fn write_output(out: Option<&str>, text: &str) -> Result<(), String> {
     match out {
-        Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| format!("{path}: cannot write: {}", input::io_reason(&e))),
+        Some(path) => {
+            write_file_atomically(Path::new(path), text.as_bytes()).map_err(|e| format!("{path}: cannot write: {}", input::io_reason(&e)))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (e.g. `| head`) is not an error worth reporting.
-            let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
-            Ok(())
+            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: cannot write: {}", input::io_reason(&e))),
+                _ => Ok(()),
+            }
         }
     }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory,
+/// renamed over `path` once complete, so an interrupted run (Ctrl-C, a full
+/// disk) never leaves a truncated report. A symlink is followed; special
+/// files (`/dev/stdout`, FIFOs) are written directly.
+/// A read-only file stays untouched (permission denied), as with a plain
+/// write; in a directory that allows no new file, the file is written in place.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let target = resolve_symlink(path);
+    let meta = std::fs::metadata(&target).ok();
+    if meta.as_ref().is_some_and(|m| m.permissions().readonly()) {
+        return Err(std::io::ErrorKind::PermissionDenied.into());
+    }
+    let special = meta.is_some_and(|m| !m.is_file() && !m.is_dir());
+    let Some(tmp) = temp_path(&target).filter(|_| !special) else {
+        return std::fs::write(&target, bytes);
+    };
+    let result = write_new(&tmp, bytes, &target).and_then(|_| std::fs::rename(&tmp, &target));
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && !tmp.exists() => std::fs::write(&target, bytes),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+        Ok(()) => Ok(()),
+    }
+}
+
+fn resolve_symlink(path: &Path) -> PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// `dir/.NAME.PID.tmp` next to `path`; `None` when `path` names no file.
+fn temp_path(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_string_lossy();
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(dir.join(format!(".{name}.{}.tmp", std::process::id())))
+}
+
+/// Creates `tmp` (it must not exist), writes and syncs it, with the
+/// permissions of `like` when that file exists.
+fn write_new(tmp: &Path, bytes: &[u8], like: &Path) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    if let Ok(meta) = std::fs::metadata(like) {
+        std::fs::set_permissions(tmp, meta.permissions())?;
+    }
+    Ok(())
 }
 
 /// Prints warnings (and with `-v` per-input counts) on stderr.
@@ -130,6 +228,12 @@ fn filter(report: &mut Report, common: &CommonArgs, since: Option<Instant>, unti
     report.summary = Summary::of(&report.pods);
 }
 
-fn terminal_width() -> Option<u16> {
-    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+/// `COLUMNS` as a width, when set to a positive number.
+fn columns_env() -> Option<u16> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse().ok()).filter(|&w| w > 0)
+}
+
+/// True when the variable is set to a non-empty value.
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
 }

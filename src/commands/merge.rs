@@ -1,6 +1,41 @@
-//! `podmortem merge` (being written).
+//! `podmortem merge`: shard results (`audit --shard … -o jsonl`) combined
+//! into the statistics of one run over everything.
 
-/// Runs `merge`.
-pub fn run(_args: crate::cli::MergeArgs) -> Result<u8, Box<dyn std::error::Error>> {
-    Err("podmortem merge is not implemented yet".into())
+use super::audit;
+use crate::cli::MergeArgs;
+use crate::model::PodReport;
+use crate::report::RenderOptions;
+use crate::stats;
+use std::io::BufRead;
+
+/// Runs `merge` and returns the exit code.
+pub fn run(args: MergeArgs) -> Result<u8, Box<dyn std::error::Error>> {
+    let mut pods = Vec::new();
+    for path in &args.files {
+        pods.extend(read_jsonl(path)?);
+    }
+    let report = crate::audit::combine(vec![crate::model::Report { pods, ..empty() }], Vec::new());
+    let stats = stats::compute(&report.pods, args.top);
+    let text = audit::render(&report, &stats, args.output, &RenderOptions::default())?;
+    super::common::write_output(args.out.as_deref(), &text)?;
+    Ok(0)
+}
+
+fn empty() -> crate::model::Report {
+    crate::audit::combine(Vec::new(), Vec::new())
+}
+
+/// Reads Pod records, one JSON object a line; a bad line is an error naming it.
+pub fn read_jsonl(path: &str) -> Result<Vec<PodReport>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{path}: cannot read: {}", crate::input::io_reason(&e)))?;
+    let mut out = Vec::new();
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line.map_err(|e| format!("{path}:{}: read error: {}", i + 1, crate::input::io_reason(&e)))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let pod: PodReport = serde_json::from_str(&line).map_err(|e| format!("{path}:{}: not a podmortem Pod record: {e}", i + 1))?;
+        out.push(pod);
+    }
+    Ok(out)
 }

@@ -6,7 +6,7 @@
 
 mod read;
 
-pub use read::{read_input, FileResult};
+pub use read::{maybe_gunzip, read_from, read_input, FileResult};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -47,7 +47,7 @@ impl fmt::Display for InputError {
 impl std::error::Error for InputError {}
 
 /// Files a kind export holds that are not logs.
-const NOT_LOGS: &[&str] =
+pub const NOT_LOGS: &[&str] =
     &["kind-version.txt", "kubernetes-version.txt", "docker-info.txt", "inspect.json", "images.log", "alternatives.log"];
 
 /// Expands PATHs into inputs. No PATH (or `-`) means stdin.

@@ -123,7 +123,19 @@ impl Collector {
 
 /// Reads one input to the end. `index` is its position in the run's inputs.
 pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FileResult, InputError> {
-    let mut reader = open(spec)?;
+    read_from(spec, open(spec)?, index, parser)
+}
+
+/// Wraps a reader, transparently decompressing gzip (a `.gz` log inside an archive).
+pub fn maybe_gunzip<'a>(mut r: Box<dyn BufRead + 'a>) -> io::Result<Box<dyn BufRead + 'a>> {
+    if r.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
+        return Ok(Box::new(BufReader::with_capacity(BUF_SIZE, MultiGzDecoder::new(r))));
+    }
+    Ok(r)
+}
+
+/// Reads one input from an already opened reader (a file, stdin, an archive entry).
+pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32, parser: &LineParser) -> Result<FileResult, InputError> {
     let document_mode = {
         let head = reader.fill_buf().map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
         let probe = &head[..head.len().min(8192)];
@@ -238,7 +250,7 @@ fn is_json_document(head: &[u8]) -> bool {
 }
 
 /// Reads concatenated JSON documents (`kubectl get -o json`, `-w` streams).
-fn read_documents(spec: &InputSpec, mut reader: Box<dyn BufRead + Send>, col: &mut Collector) -> Result<(), InputError> {
+fn read_documents(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, col: &mut Collector) -> Result<(), InputError> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|e| InputError { message: format!("{}: read error: {}", spec.display, io_reason(&e)) })?;
     let total_lines = bytes.iter().filter(|b| **b == b'\n').count() as u64 + u64::from(!bytes.ends_with(b"\n") && !bytes.is_empty());

@@ -1,10 +1,13 @@
 //! Renderers: each reads a finished [`Report`](crate::model::Report) and
 //! writes one format. None computes anything another needs.
 
+pub mod github;
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod pod_view;
+pub mod stats_table;
 pub mod table;
 
 use crate::model::{Outcome, PodReport, Stage};

@@ -1,0 +1,348 @@
+//! Batch analysis over many nodes' logs: directories of kind exports and
+//! `.tar`/`.tar.gz` archives of them, read as streams (never unpacked to
+//! disk), correlated one node at a time so memory follows a node's Pods,
+//! not the size of the fleet. `--shard I/N` keeps a stable share of nodes.
+
+use crate::input::{self, FileResult, InputError, InputSpec, NOT_LOGS};
+use crate::model::{PodReport, Report, Summary, SCHEMA};
+use crate::parse::LineParser;
+use crate::pipeline::{self, Options};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+/// A stable share of the nodes: shard `index` of `count` (0-based, like
+/// a Kubernetes Indexed Job's `JOB_COMPLETION_INDEX`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, `0..count`.
+    pub index: u64,
+    /// Number of shards.
+    pub count: u64,
+}
+
+impl Shard {
+    /// Parses `I/N`.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard: expected I/N such as 0/4, got {s:?}"))?;
+        let index: u64 = i.trim().parse().map_err(|_| format!("--shard: {i:?} is not a number"))?;
+        let count: u64 = n.trim().parse().map_err(|_| format!("--shard: {n:?} is not a number"))?;
+        if count == 0 || index >= count {
+            return Err(format!("--shard: I must be in 0..N (got {index}/{count}); shards are 0-based like JOB_COMPLETION_INDEX"));
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// True when this shard owns the node.
+    pub fn owns(&self, node: &str) -> bool {
+        fnv1a(node.as_bytes()) % self.count == self.index
+    }
+}
+
+/// FNV-1a: a hash that is the same on every machine and every run.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Byte counter shared with the progress bar.
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    /// Input bytes read so far (compressed bytes for archives).
+    pub done: Arc<AtomicU64>,
+    /// Total input bytes, when known.
+    pub total: u64,
+}
+
+/// True for `.tar`, `.tar.gz` and `.tgz` paths.
+pub fn is_archive(path: &Path) -> bool {
+    let n = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    n.ends_with(".tar") || n.ends_with(".tar.gz") || n.ends_with(".tgz")
+}
+
+/// Total size of the inputs, for the progress bar.
+pub fn total_bytes(paths: &[String]) -> u64 {
+    let mut total = 0;
+    for p in paths {
+        for e in walkdir::WalkDir::new(p).follow_links(true).into_iter().flatten() {
+            if e.file_type().is_file() {
+                total += e.metadata().map(|m| m.len()).unwrap_or(0);
+            }
+        }
+    }
+    total
+}
+
+/// Runs the batch analysis; the report holds every Pod of the owned nodes.
+pub fn run(paths: &[String], opts: &Options, shard: Option<Shard>, progress: &Progress) -> Result<Report, InputError> {
+    let (archives, plain): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| is_archive(Path::new(p.as_str())));
+    let mut warnings = Vec::new();
+    let mut parts: Vec<Report> = Vec::new();
+    if !plain.is_empty() {
+        let plain: Vec<String> = plain.into_iter().cloned().collect();
+        let (specs, w) = input::discover(&plain)?;
+        warnings.extend(w);
+        let mut groups: BTreeMap<String, Vec<InputSpec>> = BTreeMap::new();
+        for s in specs {
+            groups.entry(node_key(&s)).or_default().push(s);
+        }
+        groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
+        let reports: Vec<Result<Report, InputError>> = groups
+            .into_par_iter()
+            .map(|(_, specs)| {
+                let r = pipeline::analyze(&specs, opts);
+                let bytes: u64 = specs.iter().filter_map(|s| s.path.as_ref()).filter_map(|p| p.metadata().ok()).map(|m| m.len()).sum();
+                progress.done.fetch_add(bytes, Ordering::Relaxed);
+                r
+            })
+            .collect();
+        for r in reports {
+            parts.push(r?);
+        }
+    }
+    let archive_reports: Vec<Result<Vec<Report>, InputError>> =
+        archives.par_iter().map(|a| read_archive(Path::new(a.as_str()), opts, shard, progress)).collect();
+    for r in archive_reports {
+        parts.extend(r?);
+    }
+    Ok(combine(parts, warnings))
+}
+
+/// The node an input belongs to (its kind node directory, else its path).
+fn node_key(spec: &InputSpec) -> String {
+    spec.node_hint.clone().unwrap_or_else(|| spec.display.clone())
+}
+
+/// Joins per-node reports into one (inputs, Pods, warnings, summary).
+pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
+    let mut inputs = Vec::new();
+    let mut pods: Vec<PodReport> = Vec::new();
+    for mut p in parts {
+        inputs.append(&mut p.inputs);
+        pods.append(&mut p.pods);
+        warnings.append(&mut p.warnings);
+    }
+    pods.sort_by(|a, b| {
+        (a.node.as_deref(), a.stages.first().map(|s| s.at), a.display_name()).cmp(&(
+            b.node.as_deref(),
+            b.stages.first().map(|s| s.at),
+            b.display_name(),
+        ))
+    });
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    let summary = Summary::of(&pods);
+    Report { schema: SCHEMA, inputs, pods, summary, warnings }
+}
+
+/// Reads a `.tar`/`.tar.gz` as a stream; a node's files are correlated as
+/// soon as the archive moves on to another node.
+fn read_archive(path: &Path, opts: &Options, shard: Option<Shard>, progress: &Progress) -> Result<Vec<Report>, InputError> {
+    let display = path.display().to_string();
+    let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", input::io_reason(&e)) };
+    let file = File::open(path).map_err(err)?;
+    let counted = CountingReader { inner: file, done: progress.done.clone() };
+    let mut head = BufReader::with_capacity(1 << 20, counted);
+    let gz = head.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    // Decompression runs on its own thread, feeding the parser through a
+    // bounded channel: the two stages overlap on two cores.
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(8);
+    let producer = std::thread::spawn(move || {
+        let mut src: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(head)) } else { Box::new(head) };
+        loop {
+            let mut chunk = vec![0u8; 1 << 20];
+            match src.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    chunk.truncate(n);
+                    if tx.send(Ok(chunk)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    let result = read_tar_stream(ChannelReader { rx, buf: Vec::new(), pos: 0 }, &display, opts, shard);
+    let _ = producer.join();
+    result
+}
+
+/// One node's files while the archive is on it.
+struct NodeBatch {
+    node: String,
+    files: Vec<FileResult>,
+    version: Option<String>,
+}
+
+fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Option<Shard>) -> Result<Vec<Report>, InputError> {
+    let parser = LineParser::new();
+    let mut archive = tar::Archive::new(reader);
+    let entries =
+        archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", input::io_reason(&e)) })?;
+    let mut out = Vec::new();
+    let mut warnings = Vec::new();
+    let mut batch: Option<NodeBatch> = None;
+    let mut index = 0u32;
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                warnings.push(format!("{display}: archive truncated or corrupt after {index} files: {}", input::io_reason(&e)));
+                break;
+            }
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let inner: PathBuf = match entry.path() {
+            Ok(p) => p.into_owned(),
+            Err(_) => continue,
+        };
+        let name = inner.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let node = node_in_archive(&inner);
+        if shard.is_some_and(|s| !s.owns(&node)) {
+            continue;
+        }
+        if batch.as_ref().is_some_and(|b| b.node != node) {
+            if let Some(b) = batch.take() {
+                out.push(finish(b, opts));
+            }
+        }
+        let b = batch.get_or_insert_with(|| NodeBatch { node: node.clone(), files: Vec::new(), version: None });
+        let mut entry = entry;
+        if name == "kubernetes-version.txt" {
+            let mut v = String::new();
+            let _ = entry.read_to_string(&mut v);
+            b.version = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+            continue;
+        }
+        if NOT_LOGS.contains(&name.as_str()) || name.starts_with('.') || name.ends_with(".md") {
+            continue;
+        }
+        let node_name = node.rsplit('/').next().unwrap_or(&node).to_string();
+        let spec = InputSpec {
+            display: format!("{display}:{}", inner.display()),
+            path: Some(inner.clone()),
+            node_hint: Some(node_name).filter(|n| !n.is_empty()),
+            version_hint: None,
+            skip_idents: if name == "journal.log" { vec!["kubelet", "containerd"] } else { vec![] },
+            explicit: false,
+        };
+        let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(256 * 1024, entry)))
+            .map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, input::io_reason(&e)) })?;
+        match input::read_from(&spec, reader, b.files.len() as u32, &parser) {
+            Ok(f) => b.files.push(f),
+            Err(e) => warnings.push(format!("{e} (skipped)")),
+        }
+        index += 1;
+    }
+    if let Some(b) = batch.take() {
+        out.push(finish(b, opts));
+    }
+    if index == 0 && out.is_empty() && shard.is_none() {
+        return Err(InputError { message: format!("{display}: no log files found in this archive") });
+    }
+    if let Some(first) = out.first_mut() {
+        first.warnings.extend(warnings);
+    } else if !warnings.is_empty() {
+        out.push(combine(Vec::new(), warnings));
+    }
+    Ok(out)
+}
+
+/// Correlates one node's files.
+fn finish(mut b: NodeBatch, opts: &Options) -> Report {
+    for f in &mut b.files {
+        f.version_hint = b.version.clone();
+    }
+    pipeline::build_report(b.files, opts, Vec::new())
+}
+
+/// The node a path inside an archive belongs to: the directory before
+/// `pods/`, `containers/` or `var/`, else the file's directory.
+pub fn node_in_archive(path: &Path) -> String {
+    let comps: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+    if let Some(i) = comps.iter().position(|c| c == "pods" || c == "containers" || c == "var") {
+        if i > 0 {
+            return comps[..i].join("/");
+        }
+    }
+    match comps.len() {
+        0 | 1 => String::new(),
+        n => comps[..n - 1].join("/"),
+    }
+}
+
+struct CountingReader<R> {
+    inner: R,
+    done: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Reads the decompressed chunks the producer thread sends.
+struct ChannelReader {
+    rx: mpsc::Receiver<io::Result<Vec<u8>>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    self.buf = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_nodes() {
+        let nodes: Vec<String> = (0..100).map(|i| format!("kind-worker{i}")).collect();
+        let shards: Vec<Shard> = (0..4).map(|i| Shard { index: i, count: 4 }).collect();
+        for n in &nodes {
+            assert_eq!(shards.iter().filter(|s| s.owns(n)).count(), 1);
+        }
+        assert!(Shard::parse("4/4").is_err());
+        assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
+    }
+
+    #[test]
+    fn node_of_archive_paths() {
+        assert_eq!(node_in_archive(Path::new("logs/kind-worker/kubelet.log")), "logs/kind-worker");
+        assert_eq!(node_in_archive(Path::new("logs/kind-worker/pods/ns_p_u/c/0.log")), "logs/kind-worker");
+        assert_eq!(node_in_archive(Path::new("kubelet.log")), "");
+    }
+}

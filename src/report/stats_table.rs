@@ -1,0 +1,85 @@
+//! `audit -o table`: the fleet statistics for a terminal.
+
+use super::{human_secs, sanitize, RenderOptions};
+use crate::stats::{FleetStats, GroupStats, Quantiles};
+use comfy_table::{presets, Cell, ContentArrangement, Table};
+use std::fmt::Write;
+
+fn table(opts: &RenderOptions) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED);
+    if opts.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = opts.width {
+        t.set_width(w);
+    }
+    t
+}
+
+fn secs(x: Option<f64>) -> String {
+    x.map(human_secs).unwrap_or_else(|| "-".into())
+}
+
+fn share(x: Option<f64>) -> String {
+    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "-".into())
+}
+
+fn quantile_row(name: &str, q: &Quantiles, f: fn(Option<f64>) -> String) -> Vec<Cell> {
+    vec![Cell::new(name), Cell::new(q.count), Cell::new(f(q.p50)), Cell::new(f(q.p90)), Cell::new(f(q.p99)), Cell::new(f(q.max))]
+}
+
+fn groups(title: &str, gs: &[GroupStats], opts: &RenderOptions) -> String {
+    let mut t = table(opts);
+    t.set_header(vec![title, "PODS", "SIGKILL", "STUCK", "P50", "P99", "MAX"]);
+    for g in gs {
+        t.add_row(vec![
+            Cell::new(sanitize(&g.key)),
+            Cell::new(g.pods),
+            Cell::new(g.sigkills),
+            Cell::new(g.stuck),
+            Cell::new(secs(g.delete_to_exit.p50)),
+            Cell::new(secs(g.delete_to_exit.p99)),
+            Cell::new(secs(g.delete_to_exit.max)),
+        ]);
+    }
+    t.to_string()
+}
+
+/// Renders the statistics as terminal tables.
+pub fn render(s: &FleetStats, opts: &RenderOptions) -> String {
+    let mut out = String::new();
+    let outcomes: Vec<String> = s.outcomes.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    let _ = writeln!(out, "{} Pods stopped ({} seen): {}\n", s.pods_stopped, s.pods, outcomes.join(", "));
+    let mut t = table(opts);
+    t.set_header(vec!["", "N", "P50", "P90", "P99", "MAX"]);
+    t.add_row(quantile_row("delete → exit", &s.delete_to_exit, secs));
+    t.add_row(quantile_row("delete → removed", &s.delete_to_removed, secs));
+    t.add_row(quantile_row("grace used", &s.grace_used, share));
+    let _ = writeln!(out, "{t}\n");
+    let _ = writeln!(out, "{}\n", groups("NAMESPACE", &s.by_namespace, opts));
+    let _ = writeln!(out, "{}\n", groups("WORKLOAD", &s.by_workload, opts));
+    let _ = writeln!(out, "{}\n", groups("NODE", &s.by_node, opts));
+    for (title, list, unit) in
+        [("Most SIGKILLs", &s.top_sigkill, ""), ("Longest stops", &s.top_longest, " s"), ("Stuck", &s.top_stuck, " s")]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{title}:");
+        for o in list {
+            let _ = writeln!(out, "  {:<50} {}{unit}", sanitize(&o.key), o.value);
+        }
+        out.push('\n');
+    }
+    if !s.recommendations.is_empty() {
+        let _ = writeln!(out, "Recommendations:");
+        for r in &s.recommendations {
+            let _ = writeln!(out, "  {}: {}", sanitize(&r.workload), sanitize(&r.advice));
+        }
+    }
+    out
+}

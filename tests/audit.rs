@@ -1,0 +1,129 @@
+//! `podmortem audit` and `merge`: directories and archives give the same
+//! answers, shards merged equal one full run.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// A fleet directory: several nodes built from the real excerpts and the seed fixture.
+fn fleet(dir: &Path) {
+    let real = fixtures().join("real");
+    let nodes: [(&str, &[&str]); 5] = [
+        ("kind-worker", &["01-kind-kueue4669-kubelet.log", "02-kind-kueue4669-containerd.log"]),
+        ("aks-np2", &["04-aks-nginx-delete-sigquit.log"]),
+        ("aks-pool1", &["05-aks-liveness-probe-kill.log", "22-aks-sigterm-inside-container-exit0-no-stop-request.log"]),
+        ("k8s-w2", &["07-kubeadm-pod-delete-volume-unmount.log"]),
+        ("nd", &["08-kubespray-csi-unmount-stuck.log"]),
+    ];
+    for (node, files) in nodes {
+        let d = dir.join(node);
+        std::fs::create_dir_all(&d).unwrap();
+        for (i, f) in files.iter().enumerate() {
+            let name = if i == 0 { "kubelet.log" } else { "containerd.log" };
+            std::fs::copy(real.join(f), d.join(name)).unwrap();
+        }
+    }
+    copy_dir(&fixtures().join("seed-article/kind-control-plane"), &dir.join("kind-control-plane"));
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+fn run(args: &[&str]) -> Vec<u8> {
+    let out = Command::cargo_bin("podmortem").unwrap().args(args).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_slice(&run(args)).unwrap()
+}
+
+fn pod_keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> =
+        v["pods"].as_array().unwrap().iter().map(|p| format!("{}/{}/{}", p["namespace"], p["name"], p["uid"])).collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn audit_matches_analyze_per_pod() {
+    let d = tempfile::tempdir().unwrap();
+    fleet(d.path());
+    let root = d.path().to_str().unwrap();
+    let audit = json(&["audit", "-o", "json", root]);
+    let analyze = json(&["analyze", "-o", "json", root]);
+    assert_eq!(pod_keys(&audit), pod_keys(&analyze));
+    for p in analyze["pods"].as_array().unwrap() {
+        let q = audit["pods"].as_array().unwrap().iter().find(|q| q["uid"] == p["uid"] && q["name"] == p["name"]).unwrap();
+        assert_eq!(p["outcome"], q["outcome"], "{}", p["name"]);
+        assert_eq!(p["findings"], q["findings"], "{}", p["name"]);
+        assert_eq!(p["stages"], q["stages"], "{}", p["name"]);
+    }
+    let s = &audit["stats"];
+    let outcomes: u64 = s["outcomes"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(outcomes, s["pods_stopped"].as_u64().unwrap(), "outcome counts add up");
+    assert!(s["delete_to_exit"]["count"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn tar_gz_and_directory_agree() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("kind-logs");
+    fleet(&root);
+    let tgz = d.path().join("kind-logs.tar.gz");
+    let f = std::fs::File::create(&tgz).unwrap();
+    let enc = flate2::write::GzEncoder::new(f, flate2::Compression::default());
+    let mut tar = tar::Builder::new(enc);
+    tar.append_dir_all("kind-logs", &root).unwrap();
+    tar.into_inner().unwrap().finish().unwrap();
+    let from_dir = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    let from_tar = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
+    assert_eq!(pod_keys(&from_dir), pod_keys(&from_tar));
+    assert_eq!(from_dir["stats"], from_tar["stats"]);
+}
+
+#[test]
+fn shards_merged_equal_one_run() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    fleet(&root);
+    let full = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    let mut shard_files = Vec::new();
+    let mut total = 0;
+    for i in 0..3 {
+        let out = d.path().join(format!("shard-{i}.jsonl"));
+        run(&["audit", "--shard", &format!("{i}/3"), "-o", "jsonl", "--out", out.to_str().unwrap(), root.to_str().unwrap()]);
+        total += std::fs::read_to_string(&out).unwrap().lines().count();
+        shard_files.push(out.to_str().unwrap().to_string());
+    }
+    assert_eq!(total, full["pods"].as_array().unwrap().len(), "every Pod in exactly one shard");
+    let mut args = vec!["merge", "-o", "json"];
+    args.extend(shard_files.iter().map(String::as_str));
+    let merged = json(&args);
+    assert_eq!(merged["stats"], full["stats"]);
+    assert_eq!(pod_keys(&merged), pod_keys(&full));
+}
+
+#[test]
+fn bad_shard_and_bad_merge_input_are_usage_errors() {
+    Command::cargo_bin("podmortem").unwrap().args(["audit", "--shard", "3/3", "."]).assert().code(2);
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("x.jsonl");
+    std::fs::write(&f, "{\"not\":\"a pod\"}\n").unwrap();
+    Command::cargo_bin("podmortem").unwrap().arg("merge").arg(&f).assert().code(2).stderr(predicates::str::contains("x.jsonl:1"));
+}
