@@ -7,7 +7,7 @@ use crate::parse::{app, ApiState, LineParser, ParsedLine, SourceKind};
 use crate::time::{RolloverTracker, Stamp, Zone};
 use chrono::{DateTime, Utc};
 use flate2::read::MultiGzDecoder;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::{self, BufRead, BufReader, Read};
@@ -62,7 +62,8 @@ struct Collector {
     node_hint: Option<Arc<str>>,
     host_cache: Option<(String, Arc<str>)>,
     rollover: RolloverTracker,
-    seen_facts: HashSet<u64>,
+    /// Facts already stored (by content), with where they are in `res.events`.
+    seen_facts: HashMap<u64, usize>,
 }
 
 impl Collector {
@@ -81,13 +82,24 @@ impl Collector {
     }
 
     fn push(&mut self, stamp: Option<Stamp>, line: u32, node: Option<Arc<str>>, kind: EventKind) {
-        // Repeated statements of the same fact (status patches, probe
-        // failures, identity) add nothing: keep the first, so memory
-        // grows with Pods, not with how long they run.
-        if is_repeatable(&kind) && !self.seen_facts.insert(fact_hash(&kind)) {
-            return;
-        }
+        // The same fact stated again (status patches, retried unmounts,
+        // probe failures, duplicated lines) adds nothing but its time: keep
+        // one copy with the earliest time, so memory grows with Pods and
+        // their facts, not with how long the logs run.
         let origin = Origin { file: self.index, line };
+        let h = fact_hash(&kind);
+        if let Some(&i) = self.seen_facts.get(&h) {
+            if let Some(kept) = self.res.events.get_mut(i) {
+                if kept.kind == kind {
+                    if earlier(stamp.as_ref(), kept.stamp.as_ref()) {
+                        kept.stamp = stamp;
+                        kept.origin = origin;
+                    }
+                    return;
+                }
+            }
+        }
+        self.seen_facts.insert(h, self.res.events.len());
         self.res.events.push(Event { stamp, at: None, origin, node, kind });
     }
 
@@ -151,7 +163,7 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         ..FileResult::default()
     };
     let node_hint: Option<Arc<str>> = spec.node_hint.as_deref().map(Arc::from);
-    let mut col = Collector { res, index, node_hint, host_cache: None, rollover: RolloverTracker::default(), seen_facts: HashSet::new() };
+    let mut col = Collector { res, index, node_hint, host_cache: None, rollover: RolloverTracker::default(), seen_facts: HashMap::new() };
     if document_mode {
         read_documents(spec, reader, &mut col)?;
         return Ok(col.res);
@@ -159,6 +171,7 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
     let app_identity = spec.path.as_deref().and_then(app::identity_from_path);
     let mut api = ApiState::default();
     let mut buf = Vec::with_capacity(4096);
+    let mut long_lines = 0u64;
     let read_err =
         |e: io::Error, line: u64| InputError { message: format!("{}:{}: read error: {}", spec.display, line + 1, io_reason(&e)) };
 
@@ -171,10 +184,27 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
 
     loop {
         buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| read_err(e, col.res.lines))?;
-        if n == 0 {
-            break;
-        }
+        let n = match read_line_capped(&mut reader, &mut buf, MAX_LINE) {
+            Ok((0, _)) => break,
+            Ok((n, truncated)) => {
+                if truncated {
+                    long_lines += 1;
+                }
+                n
+            }
+            Err(e) if col.res.lines == 0 => return Err(read_err(e, 0)),
+            Err(e) => {
+                // A truncated .gz or a failing disk: keep what was read, say where it stopped.
+                col.res.warnings.push(format!(
+                    "{}:{}: read error: {} (the lines before it were read)",
+                    spec.display,
+                    col.res.lines + 1,
+                    io_reason(&e)
+                ));
+                break;
+            }
+        };
+        let _ = n;
         col.res.lines += 1;
         while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
             buf.pop();
@@ -227,7 +257,50 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
     if api.untimed > 0 {
         col.res.warnings.push(untimed_warning(&spec.display, api.untimed));
     }
+    if long_lines > 0 {
+        col.res.warnings.push(format!(
+            "{}: {long_lines} lines longer than {} MiB were read only up to that length",
+            spec.display,
+            MAX_LINE >> 20
+        ));
+    }
     Ok(col.res)
+}
+
+/// Longest line read whole; the rest of a longer line is skipped (memory stays bounded).
+pub const MAX_LINE: usize = 4 << 20;
+
+/// Reads one line (without copying more than `cap` bytes of it). Returns the
+/// bytes consumed (0 at the end) and whether the line was cut.
+fn read_line_capped(r: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut truncated = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((consumed, truncated));
+        }
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        let room = cap.saturating_sub(buf.len());
+        if room >= take {
+            buf.extend_from_slice(&chunk[..take]);
+        } else {
+            buf.extend_from_slice(&chunk[..room]);
+            truncated = true;
+        }
+        r.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, truncated));
+        }
+    }
 }
 
 fn untimed_warning(path: &str, n: usize) -> String {
@@ -310,16 +383,14 @@ fn read_documents(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, col: &mut
     Ok(())
 }
 
-/// Facts that logs restate over and over and whose first statement suffices.
-fn is_repeatable(kind: &EventKind) -> bool {
-    matches!(
-        kind,
-        EventKind::ContainerOfPod { .. }
-            | EventKind::PodAdded { .. }
-            | EventKind::ProbeFailed { .. }
-            | EventKind::StatusTerminated { .. }
-            | EventKind::NodeOfPod { .. }
-    )
+/// True when stamp `a` is earlier than `b` (within one input; no stamp is latest).
+fn earlier(a: Option<&Stamp>, b: Option<&Stamp>) -> bool {
+    let key = |s: &Stamp| (s.year.unwrap_or(0) + i32::from(s.year_offset), s.month, s.day, s.hour, s.minute, s.second, s.nanos);
+    match (a, b) {
+        (Some(a), Some(b)) => key(a) < key(b),
+        (Some(_), None) => true,
+        _ => false,
+    }
 }
 
 fn fact_hash(kind: &EventKind) -> u64 {
