@@ -342,7 +342,7 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
                     "{label} did not stop on the stop signal and was SIGKILLed{timeout} (exit {})",
                     d.exit_code.map(|c| c.to_string()).unwrap_or_else(|| "unknown".into())
                 ),
-                ev(&[d.stop_mark, Some(k), d.exit_code_mark]),
+                ev(&[Some(k), d.stop_mark, d.exit_code_mark]),
             ));
         }
     } else if let (Some(stop), Some(timeout)) = (d.stop_mark, d.stop_timeout) {

@@ -35,6 +35,9 @@ pub struct InputSummary {
     pub recognized: u64,
     /// Lines of unknown shape.
     pub skipped: u64,
+    /// A few lines that looked relevant but were not understood (shown with `-v`).
+    #[serde(skip)]
+    pub samples: Vec<String>,
 }
 
 /// Why a Pod stopped, as the contract's `deletion` object.

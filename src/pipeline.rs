@@ -100,6 +100,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
             lines: f.lines,
             recognized: f.recognized,
             skipped: f.skipped,
+            samples: f.samples.clone(),
         })
         .collect();
     let summary = Summary::of(&pods);

@@ -127,8 +127,11 @@ pub struct FleetStats {
 /// ordinal, Job/DaemonSet Pods (`x-5d8f2`) their suffix.
 pub fn workload_of(name: &str) -> String {
     let parts: Vec<&str> = name.split('-').collect();
-    let is_rs_hash = |s: &str| (6..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
-    let is_pod_suffix = |s: &str| s.len() == 5 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    // Generated names use Kubernetes' "safe" alphabet (no vowels, no 0/1/3),
+    // so `web-proxy` is not mistaken for a generated suffix.
+    let safe = |s: &str| s.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b));
+    let is_rs_hash = |s: &str| (6..=10).contains(&s.len()) && safe(s);
+    let is_pod_suffix = |s: &str| s.len() == 5 && safe(s);
     if parts.len() >= 3 && is_pod_suffix(parts[parts.len() - 1]) && is_rs_hash(parts[parts.len() - 2]) {
         return parts[..parts.len() - 2].join("-");
     }
@@ -313,6 +316,8 @@ mod tests {
         assert_eq!(workload_of("db-0"), "db");
         assert_eq!(workload_of("fluentd-x7k2p"), "fluentd");
         assert_eq!(workload_of("nginx"), "nginx");
+        assert_eq!(workload_of("web-proxy"), "web-proxy");
+        assert_eq!(workload_of("web-6b7c9d8f5c-k2x9p"), "web");
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct FileResult {
     pub version_hint: Option<String>,
     /// Problems worth telling the user (malformed documents, untimed objects).
     pub warnings: Vec<String>,
+    /// A few lines that looked relevant (an ID, a stop word) but were not understood.
+    pub samples: Vec<String>,
 }
 
 const BUF_SIZE: usize = 256 * 1024;
@@ -101,6 +103,15 @@ impl Collector {
         }
         self.seen_facts.insert(h, self.res.events.len());
         self.res.events.push(Event { stamp, at: None, origin, node, kind });
+    }
+
+    /// Keeps a few lines that looked relevant but were not understood, for `-v`.
+    fn sample(&mut self, line: u32, bytes: &[u8], why: &str) {
+        if self.res.samples.len() >= MAX_SAMPLES || !looks_relevant(bytes) {
+            return;
+        }
+        let text: String = String::from_utf8_lossy(bytes).chars().take(240).collect();
+        self.res.samples.push(format!("{}:{line}: {why}: {text}", self.res.display));
     }
 
     /// Stores what a parsed line said.
@@ -236,6 +247,7 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
                 col.res.recognized += 1;
             } else {
                 col.res.skipped += 1;
+                col.sample(line_no, &buf, "unknown line shape");
             }
             continue;
         }
@@ -243,7 +255,11 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         let parsed = parser.parse(&text, &mut api);
         if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(&buf) {
             col.res.skipped += 1;
+            col.sample(line_no, &buf, "unknown line shape");
             continue;
+        }
+        if parsed.events.is_empty() && parsed.timed.is_empty() {
+            col.sample(line_no, &buf, "no parser understood it");
         }
         col.res.recognized += 1;
         if !spec.skip_idents.is_empty() {
@@ -265,6 +281,31 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         ));
     }
     Ok(col.res)
+}
+
+/// How many not-understood lines per input are kept for `-v`.
+const MAX_SAMPLES: usize = 5;
+
+/// Words and shapes that make an unread line worth showing: a parser gap.
+fn looks_relevant(b: &[u8]) -> bool {
+    static WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["kill", "stopcontainer", "stop container", "exit", "oom", "prestop", "teardown", "sigterm", "grace"])
+            .expect("valid patterns")
+    });
+    if WORDS.is_match(b) {
+        return true;
+    }
+    // A 64-hex container ID.
+    let mut run = 0;
+    for c in b {
+        run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+        if run >= 64 {
+            return true;
+        }
+    }
+    false
 }
 
 /// Longest line read whole; the rest of a longer line is skipped (memory stays bounded).

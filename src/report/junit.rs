@@ -12,7 +12,7 @@
 //! failed test with two `<failure>` elements), `skipped` = test cases with
 //! `<skipped>`, `errors` = 0 (podmortem reports input errors by exit code 2).
 
-use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::events::{BytesCData, BytesDecl, Event};
 use quick_xml::Writer;
 use std::io;
 
@@ -119,7 +119,7 @@ fn write_case(w: &mut Writer<Vec<u8>>, case: &Case) -> io::Result<()> {
         }
         if !case.system_out.is_empty() {
             let text: Vec<String> = case.system_out.iter().map(|l| xml_text(l)).collect();
-            w.create_element("system-out").write_text_content(BytesText::new(&text.join("\n")))?;
+            write_cdata(w, "system-out", &text.join("\n"))?;
         }
         Ok(())
     })?;
@@ -135,8 +135,20 @@ fn write_failure(w: &mut Writer<Vec<u8>>, f: &Failure) -> io::Result<()> {
     w.create_element("failure")
         .with_attribute(("type", xml_text(&f.kind).as_str()))
         .with_attribute(("message", xml_text(&f.message).as_str()))
-        .write_text_content(BytesText::new(&body.join("\n")))?;
+        .write_inner_content(|w| cdata(w, &body.join("\n")))?;
     Ok(())
+}
+
+/// `<name><![CDATA[text]]></name>`: bodies as CDATA, which every consumer
+/// reads verbatim (some drop entity references in element text).
+fn write_cdata(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name).write_inner_content(|w| cdata(w, text))?;
+    Ok(())
+}
+
+/// CDATA sections for `text` (a `]]>` inside is split over two sections, as XML requires).
+fn cdata(w: &mut Writer<Vec<u8>>, text: &str) -> io::Result<()> {
+    BytesCData::escaped(text).try_for_each(|c| w.write_event(Event::CData(c)))
 }
 
 /// Seconds as JUnit writes them (`12.034`), never negative or non-finite.
@@ -194,6 +206,7 @@ mod tests {
         let tc = &doc.suites[0].cases[0];
         assert!(tc.original_name.starts_with("<x a=\"1\">&amp; ]]> \\u{1b}[31m"), "{}", tc.original_name);
         assert!(tc.status.failure_as_ref().message.contains("]]>"));
+        assert!(tc.status.failure_as_ref().text.starts_with("<x a=\"1\">&amp; ]]"), "{}", tc.status.failure_as_ref().text);
         assert!(tc.system_out.as_deref().unwrap_or("").contains("<x a="));
     }
 
