@@ -237,7 +237,7 @@ fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Opt
             path: Some(inner.clone()),
             node_hint: Some(node_name).filter(|n| !n.is_empty()),
             version_hint: None,
-            skip_idents: if name == "journal.log" { vec!["kubelet", "containerd"] } else { vec![] },
+            skip_idents: if name == "journal.log" || name == "journal.log.gz" { vec!["kubelet", "containerd"] } else { vec![] },
             explicit: false,
         };
         let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(256 * 1024, entry)))

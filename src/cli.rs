@@ -44,11 +44,15 @@ pub enum Command {
   podmortem check --baseline last-green.json --allow 'kube-system/*' kind-logs/")]
     Check(CheckArgs),
     /// Print a shell completion script (bash, zsh, fish, …).
+    #[command(
+        after_help = "Examples:\n  podmortem completions bash > ~/.local/share/bash-completion/completions/podmortem\n  podmortem completions zsh > ~/.zfunc/_podmortem"
+    )]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,
     },
     /// Print the man page (roff).
+    #[command(after_help = "Examples:\n  man -l <(podmortem man)\n  podmortem man > ~/.local/share/man/man1/podmortem.1")]
     Man,
 }
 

@@ -65,7 +65,9 @@ pub fn assess(tl: &PodTimeline, src: &Sources) -> PodReport {
     if let Some(m) = tl.network_torn_down.filter(|m| after_stop(m, stop_start)) {
         stages.push(stage(Stage::NetworkTornDown, m, None, src));
     }
-    if let Some(m) = tl.volume_unmounted.or(tl.all_volumes_unmounted) {
+    // Volumes count as unmounted only when none is left failing.
+    let volume_left = tl.volume_failures.iter().any(|(_, v, _)| !tl.volumes_ok.contains(v));
+    if let Some(m) = tl.volume_unmounted.or(tl.all_volumes_unmounted).filter(|_| !volume_left) {
         stages.push(stage(Stage::VolumeUnmounted, m, None, src));
     }
     if let Some(m) = tl.removed {
@@ -230,16 +232,23 @@ fn is_modern(c: &ContainerTimeline, tl: &PodTimeline) -> Option<bool> {
 
 /// The effective grace period the kubelet applied (LOG-FORMATS §1.5).
 fn grace(c: &ContainerTimeline, tl: &PodTimeline, d: &Derived) -> Option<i64> {
+    // A timed-out preStop hook prints the grace it was given.
+    if let Some(g) = c.prestop_timeout_grace {
+        return Some(g);
+    }
     let prestop_whole = d.prestop_s.map(|p| p.trunc() as i64).unwrap_or(0);
     let v2 = c.kill_request.map(|k| k.0);
-    match (is_modern(c, tl), c.kill_override.map(|k| k.0), v2) {
-        // ≥1.28: override first, then preStop is subtracted, minimum 2.
-        (Some(true), Some(ov), Some(timeout)) => Some(ov.max(prestop_whole + timeout)),
-        (Some(true), Some(ov), None) => Some(ov),
-        (Some(true), None, Some(timeout)) => Some(timeout + prestop_whole),
-        // ≤1.27: the override (or the plain value) is the grace and the timeout.
-        (_, Some(ov), _) => Some(ov),
-        (_, None, Some(v)) => Some(v),
+    // A Pod deletion passes the kubelet an override (1.22+); a probe restart does not.
+    let deletion = c.probe_restart.is_none() && (tl.delete.is_some() || tl.api_delete.is_some() || tl.kubelet_stop.is_some());
+    match (is_modern(c, tl).unwrap_or(false), c.kill_override.map(|k| k.0), v2) {
+        // ≥1.28: the override is the grace (the kubelet gives at least 2 s).
+        (true, Some(ov), _) => Some(ov.max(2)),
+        // ≤1.27: the override replaces whatever preStop left: it is the grace.
+        (false, Some(ov), _) => Some(ov),
+        // ≤1.27 deletion at -v=2: the override (not logged) is the logged value.
+        (false, None, Some(v)) if deletion => Some(v),
+        // Otherwise the logged value is what preStop left of the grace.
+        (_, None, Some(v)) => Some(v + prestop_whole),
         (_, None, None) => c.stop_requested.map(|s| s.0),
     }
 }
@@ -388,8 +397,11 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
     if let (Some(del), Some(g)) = (delete_mark(tl), d.grace.filter(|_| d.stop_mark.is_some())) {
         let end = d.exited.or(c.kill_sent);
         if let Some(end) = end {
+            // ≥1.28 drops the fraction of a second of preStop time it subtracts:
+            // that lateness is the kubelet's own arithmetic, not an overrun.
+            let dropped = if is_modern(c, tl).unwrap_or(false) { d.prestop_s.map(|p| p.fract()).unwrap_or(0.0) } else { 0.0 };
             let over = del.at.secs_until(&end.at) - g as f64;
-            if over > OVERRUN_TOLERANCE_S {
+            if over - dropped > OVERRUN_TOLERANCE_S {
                 out.push(finding(
                     FindingKind::GraceOverrun,
                     name,

@@ -6,7 +6,9 @@ use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{InputSummary, PodReport, Report, Summary, SCHEMA};
 use crate::parse::LineParser;
 use crate::time::{Instant, YearResolver, Zone};
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// How to read times.
 #[derive(Debug, Clone, Default)]
@@ -37,8 +39,15 @@ pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError
 /// Resolves times, correlates and judges already-read inputs.
 pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Vec<String>) -> Report {
     let mut resolver = YearResolver::new(opts.year);
+    // Files of one node share their year anchors (a kubelet.log at -v=2
+    // prints no year; its node's containerd.log does).
+    let mut node_spans: HashMap<String, (DateTime<Utc>, DateTime<Utc>)> = HashMap::new();
     for f in &files {
         resolver.add_span(f.span);
+        if let (Some(n), Some((lo, hi))) = (&f.node_hint, f.span) {
+            let e = node_spans.entry(n.clone()).or_insert((lo, hi));
+            *e = (e.0.min(lo), e.1.max(hi));
+        }
     }
     let mut needs_year = false;
     let mut unresolved = 0usize;
@@ -51,7 +60,8 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         for mut e in std::mem::take(&mut f.events) {
             if let Some(st) = e.stamp {
                 needs_year |= st.year.is_none();
-                e.at = resolver.resolve(&st, f.span, &opts.zone);
+                let node_span = f.node_hint.as_ref().and_then(|n| node_spans.get(n)).copied();
+                e.at = resolver.resolve_in(&st, &[f.span, node_span], &opts.zone);
                 if e.at.is_none() {
                     unresolved += 1;
                 }

@@ -324,20 +324,26 @@ impl YearResolver {
         self.forced.is_none() && self.global.is_none()
     }
 
-    /// Resolves a stamp, using the file's own span first.
+    /// Resolves a stamp, using the file's own span first, then its node's.
     pub fn resolve(&self, st: &Stamp, file_span: Option<(DateTime<Utc>, DateTime<Utc>)>, zone: &Zone) -> Option<Instant> {
+        self.resolve_in(st, &[file_span], zone)
+    }
+
+    /// Resolves a stamp with the first known span of `spans` (file, node, …),
+    /// then the span of all inputs.
+    pub fn resolve_in(&self, st: &Stamp, spans: &[Option<(DateTime<Utc>, DateTime<Utc>)>], zone: &Zone) -> Option<Instant> {
         if st.year.is_some() {
             return st.resolve(0, zone);
         }
         if let Some(y) = self.forced {
             return st.resolve(y, zone);
         }
-        let span = file_span.or(self.global);
+        let span = spans.iter().flatten().next().copied().or(self.global);
         let Some((lo, hi)) = span else {
             return st.resolve(Utc::now().year(), zone);
         };
         let mut best: Option<(i64, Instant)> = None;
-        for y in [lo.year() - 1, lo.year(), hi.year(), hi.year() + 1] {
+        for y in lo.year() - 1..=hi.year() + 1 {
             let Some(inst) = st.resolve(y, zone) else { continue };
             let dist = if inst.utc < lo {
                 (lo - inst.utc).num_seconds()

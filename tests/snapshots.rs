@@ -8,6 +8,7 @@ fn run(args: &[&str]) -> String {
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
         .args(args)
         .output()
         .unwrap();

@@ -595,8 +595,8 @@ mod tests {
     #[test]
     fn workload_identity_survives_new_replicaset_hashes() {
         let a = PodKey::new(Some("web"), Some("api-7b6bd9b949-9csb4"), Some("u1"), None);
-        let b = PodKey::new(Some("web"), Some("api-5d4f8c7b9a-x2k7q"), Some("u2"), None);
-        let c = PodKey::new(Some("other"), Some("api-5d4f8c7b9a-x2k7q"), Some("u2"), None);
+        let b = PodKey::new(Some("web"), Some("api-5d4f8c7b9d-x2k7q"), Some("u2"), None);
+        let c = PodKey::new(Some("other"), Some("api-5d4f8c7b9d-x2k7q"), Some("u2"), None);
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(PodKey::new(None, None, Some("u1"), None).workload, "uid:u1");

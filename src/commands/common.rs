@@ -81,20 +81,6 @@ pub fn table_width(to_stdout: bool, tty: bool) -> Option<u16> {
     columns_env().or_else(|| if tty { comfy_table::Table::new().width() } else { None })
 }
 
-/// Whether a progress bar may be drawn: stderr is a terminal and `-q` is off.
-pub fn show_progress(common: &CommonArgs) -> bool {
-    !common.quiet && std::io::stderr().is_terminal()
-}
-
-/// A progress bar over `len` steps on stderr, hidden when [`show_progress`] says no.
-pub fn progress_bar(len: u64, common: &CommonArgs) -> indicatif::ProgressBar {
-    if show_progress(common) {
-        indicatif::ProgressBar::new(len)
-    } else {
-        indicatif::ProgressBar::hidden()
-    }
-}
-
 /// Writes the rendered output to `--out` (never leaving it half-written, see
 /// [`write_file_atomically`]) or to stdout (a closed pipe, as with `| head`,
 /// is not an error).
@@ -117,6 +103,7 @@ pub fn write_output(out: Option<&str>, text: &str) -> Result<(), String> {
 /// renamed over `path` once complete, so an interrupted run (Ctrl-C, a full
 /// disk) never leaves a truncated report. A symlink is followed; special
 /// files (`/dev/stdout`, FIFOs) are written directly.
+///
 /// A read-only file stays untouched (permission denied), as with a plain
 /// write; in a directory that allows no new file, the file is written in place.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -140,6 +127,7 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// The file a symlink points to (the link itself stays), or `path`.
 fn resolve_symlink(path: &Path) -> PathBuf {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     if is_link {
@@ -188,6 +176,10 @@ pub fn print_warnings(report: &Report, common: &CommonArgs) {
                 i.skipped,
                 i.formats.join(", ")
             );
+            // Lines that looked relevant but no parser understood: a parser gap made visible.
+            for sample in &i.samples {
+                let _ = writeln!(err, "podmortem:   not understood: {}", report::sanitize(sample));
+            }
         }
     }
 }
@@ -236,4 +228,57 @@ fn columns_env() -> Option<u16> {
 /// True when the variable is set to a non-empty value.
 fn env_set(name: &str) -> bool {
     std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn out_file_is_replaced_whole_and_no_temp_is_left() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("report.json");
+        write_file_atomically(&f, b"first, longer content\n").unwrap();
+        write_file_atomically(&f, b"second\n").unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), b"second\n");
+        assert_eq!(names(d.path()), ["report.json"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn permissions_and_symlinks_are_kept() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("out.txt");
+        std::fs::write(&f, "old").unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = d.path().join("link.txt");
+        std::os::unix::fs::symlink(&f, &link).unwrap();
+        write_file_atomically(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "new");
+        assert_eq!(std::fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+
+    #[test]
+    fn a_directory_is_an_error_and_leaves_nothing() {
+        let d = tempfile::tempdir().unwrap();
+        let sub = d.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        assert!(write_file_atomically(&sub, b"x").is_err());
+        assert_eq!(names(d.path()), ["sub"]);
+        assert!(write_output(Some(d.path().join("missing/dir/x.json").to_str().unwrap()), "x").unwrap_err().contains("cannot write"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_written_directly() {
+        write_file_atomically(Path::new("/dev/null"), b"discarded").unwrap();
+    }
 }

@@ -40,6 +40,8 @@ pub struct ContainerTimeline {
     pub prestop_failed: Option<(Mark, String)>,
     /// `PreStop hook not completed in grace period`.
     pub prestop_timeout: Option<Mark>,
+    /// The grace that line states.
+    pub prestop_timeout_grace: Option<i64>,
     /// Runtime `StopContainer … with timeout N`.
     pub stop_requested: Option<(i64, Mark)>,
     /// Runtime stop signal.
@@ -227,7 +229,9 @@ pub fn correlate(mut events: Vec<Event>, ctx: &Context) -> Vec<PodTimeline> {
             tl.version = ctx.node_versions.get(n).cloned();
         }
         tl.logs_end = tl.node.as_ref().and_then(|n| ctx.logs_end.get(n)).or_else(|| ctx.logs_end.get("")).copied();
-        if tl.has_lifecycle || tl.uid.is_some() || tl.name.is_some() {
+        // A Pod named only by identity facts (a UID seen in a volume name, a
+        // cgroup) and nothing else is no Pod stop: leave it out.
+        if tl.has_lifecycle || tl.name.is_some() {
             out.push(tl);
         }
     }
@@ -403,9 +407,10 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
                 }
             }
         }
-        EventKind::PreStopTimedOut { container, name, .. } => {
+        EventKind::PreStopTimedOut { container, name, grace_s, .. } => {
             if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
                 first(&mut c.prestop_timeout, m);
+                c.prestop_timeout_grace = c.prestop_timeout_grace.or(*grace_s);
             }
         }
         EventKind::KubeletStopReturned { container, name, .. } => {
@@ -517,14 +522,26 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
         EventKind::SandboxStopped { .. } => first(&mut tl.sandbox_stopped, m),
         EventKind::NetworkTornDown { .. } | EventKind::PodNetworkTornDown { .. } => first(&mut tl.network_torn_down, m),
         EventKind::DeletionRequested { by, user_agent, reason, grace_s, .. } => {
-            if tl.api_delete.is_none() {
-                tl.api_delete = Some(ApiDelete { mark: m, by: by.clone(), user_agent: user_agent.clone(), reason, grace_s: *grace_s });
+            let new = ApiDelete { mark: m, by: by.clone(), user_agent: user_agent.clone(), reason, grace_s: *grace_s };
+            // The audit log (who, exact time) beats a time derived from a
+            // Pod's seconds-precision deletionTimestamp for the same request.
+            match &tl.api_delete {
+                None => tl.api_delete = Some(new),
+                Some(old) if same_instant(&old.mark, &m) && (old.by.is_none() && new.by.is_some() || m.at.digits > old.mark.at.digits) => {
+                    tl.api_delete = Some(ApiDelete { grace_s: new.grace_s.or(old.grace_s), ..new });
+                }
+                Some(_) => {}
             }
         }
         EventKind::EndpointChanged { ready, serving, terminating, .. } => {
             let st = EndpointState { ready: *ready, serving: *serving, terminating: *terminating };
-            if tl.endpoint_changes.last().is_none_or(|(last, _)| *last != st) && tl.endpoint_changes.len() < 32 {
-                tl.endpoint_changes.push((st, m));
+            let len = tl.endpoint_changes.len();
+            match tl.endpoint_changes.last_mut() {
+                // The same change seen again (watch and audit log): keep the more precise time.
+                Some((last, mark)) if *last == st && same_instant(mark, &m) && m.at.digits > mark.at.digits => *mark = m,
+                Some((last, _)) if *last == st => {}
+                _ if len < 32 => tl.endpoint_changes.push((st, m)),
+                _ => {}
             }
         }
         EventKind::EndpointGone { .. } => {
@@ -549,6 +566,11 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
     if lifecycle {
         tl.has_lifecycle = true;
     }
+}
+
+/// True when two marks name the same moment up to the coarser one's precision.
+fn same_instant(a: &Mark, b: &Mark) -> bool {
+    a.at.secs_until(&b.at).abs() < 1.0
 }
 
 fn container_mut<'a>(

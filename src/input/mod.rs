@@ -135,12 +135,13 @@ fn walk_dir(
         let path = entry.path();
         let (node_hint, version_hint) = node_of(path, cache).unzip();
         let mut skip_idents = Vec::new();
-        if name == "journal.log" {
+        if name == "journal.log" || name == "journal.log.gz" {
             if let Some(dir) = path.parent() {
-                if dir.join("kubelet.log").is_file() {
+                let has = |f: &str| dir.join(f).is_file() || dir.join(format!("{f}.gz")).is_file();
+                if has("kubelet.log") {
                     skip_idents.push("kubelet");
                 }
-                if dir.join("containerd.log").is_file() {
+                if has("containerd.log") {
                     skip_idents.push("containerd");
                 }
             }
@@ -166,7 +167,17 @@ fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<Stri
                 return hit.clone();
             }
         } else {
-            let is_node = ["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log"].iter().any(|f| d.join(f).is_file());
+            let is_node = [
+                "kubernetes-version.txt",
+                "kubelet.log",
+                "containerd.log",
+                "journal.log",
+                "kubelet.log.gz",
+                "containerd.log.gz",
+                "journal.log.gz",
+            ]
+            .iter()
+            .any(|f| d.join(f).is_file());
             let found = if is_node {
                 let name = d.file_name().map(|n| n.to_string_lossy().into_owned());
                 let version =

@@ -265,6 +265,10 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         if !spec.skip_idents.is_empty() {
             let env = envelope::split(&text);
             if env.ident.as_deref().is_some_and(|i| spec.skip_idents.contains(&i)) {
+                // Another file has this line; its year anchor still helps this one.
+                if let Some(a) = parsed.anchor {
+                    widen(&mut col.res.span, &a);
+                }
                 continue;
             }
         }

@@ -72,6 +72,9 @@ static SIGNAL_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
             "shutting down",
             "graceful shutdown",
             "gracefully",
+            "shutdown request",
+            "terminating on signal",
+            "exiting on signal",
         ])
         .expect("valid patterns")
 });
@@ -110,5 +113,6 @@ mod tests {
         let id = identity_from_path(Path::new("pods/default_p_0f5c1a2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b/app/0.log")).unwrap();
         assert!(parse(&id, "[11:53:43] received SIGTERM, draining...").is_some());
         assert!(parse(&id, "GET /healthz 200").is_none());
+        assert!(parse(&id, "2026-04-16 11:53:43.401 UTC [1] LOG:  received fast shutdown request").is_some());
     }
 }

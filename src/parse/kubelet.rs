@@ -358,7 +358,9 @@ static UNMOUNT_FAILED: LazyLock<Regex> =
     LazyLock::new(|| re(r#"^operationExecutor\.UnmountVolume failed .*?for volume "([^"]*)".*?\(UID: "([^"]*)"\)"#));
 static DETACHED: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"^Volume detached for volume "[^"]*" \(UniqueName: "[^"]*?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})[^"]*"\) on node "([^"]*)""#,
+        // Only pod-scoped plugins put the Pod UID in the UniqueName
+        // (`kubernetes.io/projected/<uid>-<name>`); a CSI handle or PVC UUID is not one.
+        r#"^Volume detached for volume "[^"]*" \(UniqueName: "kubernetes\.io/(?:secret|projected|configmap|empty-dir|downward-api)/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-[^"]*"\) on node "([^"]*)""#,
     )
 });
 static DESTROYED: LazyLock<Regex> = LazyLock::new(|| re(r#"^Destroyed container: "([^"]*)""#));
