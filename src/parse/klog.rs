@@ -41,11 +41,14 @@ impl<'a> KlogLine<'a> {
     }
 
     /// A kubelet `--logging-format=json` line (`{"ts":…,"caller":…,"msg":…,"v":2,…}`).
-    pub fn from_json(v: serde_json::Value) -> Option<KlogLine<'static>> {
+    pub fn from_json(v: serde_json::Value, raw: &str) -> Option<KlogLine<'static>> {
         let serde_json::Value::Object(map) = v else { return None };
         let ts = map.get("ts")?.as_f64()?;
         let msg = map.get("msg")?.as_str()?.to_string();
-        let t = chrono::DateTime::from_timestamp_micros((ts * 1000.0).round() as i64)?;
+        // `ts` is milliseconds as a float; read its digits from the text so the
+        // microseconds are truncated exactly as klog's header would print them.
+        let micros = ts_micros(raw).unwrap_or((ts * 1000.0).floor() as i64);
+        let t = chrono::DateTime::from_timestamp_micros(micros)?;
         let level = if map.contains_key("err") && !map.contains_key("v") { 'E' } else { 'I' };
         let source: &'static str = "json";
         Some(KlogLine { level, stamp: Stamp::from_utc(t, 6), source, msg: Cow::Owned(msg), structured: true, rest: "", json: Some(map) })
@@ -55,6 +58,17 @@ impl<'a> KlogLine<'a> {
     pub fn pairs(&self) -> KvIter<'a> {
         KvIter::new(self.rest)
     }
+}
+
+/// Microseconds since the epoch from the `"ts":1742293282547.387` field of a raw JSON line.
+fn ts_micros(raw: &str) -> Option<i64> {
+    let i = raw.find("\"ts\":")? + 5;
+    let rest = raw[i..].trim_start();
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    let (ms, frac) = rest[..end].split_once('.').unwrap_or((&rest[..end], ""));
+    let ms: i64 = ms.parse().ok()?;
+    let us: i64 = format!("{:0<3}", &frac[..frac.len().min(3)]).parse().ok()?;
+    Some(ms * 1000 + us)
 }
 
 /// Finds a klog header at the start of `body`, or after a cut/redacted prefix.

@@ -204,7 +204,7 @@ impl LineParser {
     fn parse_json<'a>(&self, body: &str, mut out: ParsedLine<'a>, api: &mut ApiState) -> ParsedLine<'a> {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return out };
         if v.get("ts").is_some() && v.get("msg").is_some() {
-            if let Some(k) = klog::KlogLine::from_json(v) {
+            if let Some(k) = klog::KlogLine::from_json(v, body) {
                 out.source = Some(SourceKind::KubeletJson);
                 out.stamp = Some(k.stamp);
                 out.anchor = Some(k.stamp);
