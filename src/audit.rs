@@ -82,11 +82,28 @@ pub fn total_bytes(paths: &[String]) -> u64 {
     total
 }
 
+/// A node's report, or its files when they carry no year of their own
+/// (built at the end, with the years the other nodes showed).
+enum NodeOutcome {
+    Done(Report, Option<Span>),
+    Deferred(Vec<FileResult>, Vec<String>),
+}
+
+type Span = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
+
+fn node_outcome(files: Vec<FileResult>, warnings: Vec<String>, opts: &Options) -> NodeOutcome {
+    match pipeline::span_of(&files) {
+        Some(span) => NodeOutcome::Done(pipeline::build_report(files, opts, warnings), Some(span)),
+        None if opts.year.is_some() => NodeOutcome::Done(pipeline::build_report(files, opts, warnings), None),
+        None => NodeOutcome::Deferred(files, warnings),
+    }
+}
+
 /// Runs the batch analysis; the report holds every Pod of the owned nodes.
 pub fn run(paths: &[String], opts: &Options, shard: Option<Shard>, progress: &Progress) -> Result<Report, InputError> {
     let (archives, plain): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| is_archive(Path::new(p.as_str())));
     let mut warnings = Vec::new();
-    let mut parts: Vec<Report> = Vec::new();
+    let mut outcomes: Vec<NodeOutcome> = Vec::new();
     if !plain.is_empty() {
         let plain: Vec<String> = plain.into_iter().cloned().collect();
         let (specs, w) = input::discover(&plain)?;
@@ -96,24 +113,40 @@ pub fn run(paths: &[String], opts: &Options, shard: Option<Shard>, progress: &Pr
             groups.entry(node_key(&s)).or_default().push(s);
         }
         groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
-        let reports: Vec<Result<Report, InputError>> = groups
+        let results: Vec<Result<NodeOutcome, InputError>> = groups
             .into_par_iter()
             .map(|(_, specs)| {
-                let r = pipeline::analyze(&specs, opts);
+                let read = pipeline::read_all(&specs);
                 let bytes: u64 = specs.iter().filter_map(|s| s.path.as_ref()).filter_map(|p| p.metadata().ok()).map(|m| m.len()).sum();
                 progress.done.fetch_add(bytes, Ordering::Relaxed);
-                r
+                read.map(|(files, w)| node_outcome(files, w, opts))
             })
             .collect();
-        for r in reports {
-            parts.push(r?);
+        for r in results {
+            outcomes.push(r?);
         }
     }
-    let archive_reports: Vec<Result<Vec<Report>, InputError>> =
+    let archive_results: Vec<Result<Vec<NodeOutcome>, InputError>> =
         archives.par_iter().map(|a| read_archive(Path::new(a.as_str()), opts, shard, progress)).collect();
-    for r in archive_reports {
-        parts.extend(r?);
+    for r in archive_results {
+        outcomes.extend(r?);
     }
+    // Year-less nodes take their years from everything else that was read.
+    let span = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            NodeOutcome::Done(_, s) => *s,
+            NodeOutcome::Deferred(..) => None,
+        })
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let late = Options { fallback_span: span, ..opts.clone() };
+    let parts = outcomes
+        .into_iter()
+        .map(|o| match o {
+            NodeOutcome::Done(r, _) => r,
+            NodeOutcome::Deferred(files, w) => pipeline::build_report(files, &late, w),
+        })
+        .collect();
     Ok(combine(parts, warnings))
 }
 
@@ -145,7 +178,7 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
 
 /// Reads a `.tar`/`.tar.gz` as a stream; a node's files are correlated as
 /// soon as the archive moves on to another node.
-fn read_archive(path: &Path, opts: &Options, shard: Option<Shard>, progress: &Progress) -> Result<Vec<Report>, InputError> {
+fn read_archive(path: &Path, opts: &Options, shard: Option<Shard>, progress: &Progress) -> Result<Vec<NodeOutcome>, InputError> {
     let display = path.display().to_string();
     let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", input::io_reason(&e)) };
     let file = File::open(path).map_err(err)?;
@@ -186,7 +219,7 @@ struct NodeBatch {
     version: Option<String>,
 }
 
-fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Option<Shard>) -> Result<Vec<Report>, InputError> {
+fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Option<Shard>) -> Result<Vec<NodeOutcome>, InputError> {
     let parser = LineParser::new();
     let mut archive = tar::Archive::new(reader);
     let entries =
@@ -254,20 +287,18 @@ fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Opt
     if index == 0 && out.is_empty() && shard.is_none() {
         return Err(InputError { message: format!("{display}: no log files found in this archive") });
     }
-    if let Some(first) = out.first_mut() {
-        first.warnings.extend(warnings);
-    } else if !warnings.is_empty() {
-        out.push(combine(Vec::new(), warnings));
+    if !warnings.is_empty() {
+        out.push(NodeOutcome::Done(combine(Vec::new(), warnings), None));
     }
     Ok(out)
 }
 
-/// Correlates one node's files.
-fn finish(mut b: NodeBatch, opts: &Options) -> Report {
+/// Correlates one node's files (or defers them when they carry no year).
+fn finish(mut b: NodeBatch, opts: &Options) -> NodeOutcome {
     for f in &mut b.files {
         f.version_hint = b.version.clone();
     }
-    pipeline::build_report(b.files, opts, Vec::new())
+    node_outcome(b.files, Vec::new(), opts)
 }
 
 /// The node a path inside an archive belongs to: the directory before

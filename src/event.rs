@@ -19,7 +19,7 @@ pub struct Origin {
 }
 
 /// What a line says about a Pod, as far as it says it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct PodRef {
     /// Namespace, when printed.
     pub namespace: Option<String>,
@@ -55,7 +55,7 @@ impl PodRef {
 }
 
 /// Who or what initiated a stop, as far as node logs can tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StopCause {
     /// Kubelet eviction under node pressure.
     NodePressure,
@@ -66,7 +66,7 @@ pub enum StopCause {
 }
 
 /// Which API status field a terminated state came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TerminatedState {
     /// Container name.
     pub container: String,
@@ -81,7 +81,7 @@ pub struct TerminatedState {
 }
 
 /// One fact about a Pod stop.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventKind {
     // ---- identity ----
     /// The runtime created a sandbox for a Pod (containerd `RunPodSandbox … returns sandbox id`).

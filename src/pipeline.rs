@@ -17,10 +17,20 @@ pub struct Options {
     pub year: Option<i32>,
     /// `--tz`: the zone of zone-less stamps.
     pub zone: Zone,
+    /// Full timestamps seen in other inputs of the run (audit reads nodes
+    /// one at a time): the last resort for year-less stamps.
+    pub fallback_span: Option<(DateTime<Utc>, DateTime<Utc>)>,
 }
 
 /// Reads every input (in parallel), correlates and judges.
 pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError> {
+    let (files, warnings) = read_all(specs)?;
+    Ok(build_report(files, opts, warnings))
+}
+
+/// Reads every input in parallel; an unreadable input named on the command
+/// line is an error, one found in a directory a warning.
+pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
     let parser = LineParser::new();
     let results: Vec<Result<FileResult, InputError>> =
         specs.par_iter().enumerate().map(|(i, s)| input::read_input(s, i as u32, &parser)).collect();
@@ -33,12 +43,18 @@ pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError
             Err(e) => warnings.push(format!("{e} (skipped)")),
         }
     }
-    Ok(build_report(files, opts, warnings))
+    Ok((files, warnings))
+}
+
+/// The span of full timestamps over some inputs.
+pub fn span_of(files: &[FileResult]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    files.iter().filter_map(|f| f.span).reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
 }
 
 /// Resolves times, correlates and judges already-read inputs.
 pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Vec<String>) -> Report {
     let mut resolver = YearResolver::new(opts.year);
+    resolver.add_span(opts.fallback_span);
     // Files of one node share their year anchors (a kubelet.log at -v=2
     // prints no year; its node's containerd.log does).
     let mut node_spans: HashMap<String, (DateTime<Utc>, DateTime<Utc>)> = HashMap::new();

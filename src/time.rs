@@ -9,7 +9,7 @@ use chrono::{DateTime, Datelike, FixedOffset, LocalResult, NaiveDate, TimeZone, 
 use std::fmt;
 
 /// A timestamp exactly as precise as the log line that carried it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Stamp {
     /// The year, when the line printed one.
     pub year: Option<i32>,

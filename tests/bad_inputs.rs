@@ -96,7 +96,8 @@ fn huge_line_is_cut_not_swallowed() {
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("huge.log");
     let mut w = std::io::BufWriter::new(std::fs::File::create(&f).unwrap());
-    w.write_all(b"Nov 29 18:20:18 node kubelet[1]: I1129 18:20:18.000001    1 x.go:1] \"SyncLoop DELETE\" source=\"api\" pods=[\"").unwrap();
+    w.write_all(b"Nov 29 18:20:18 node kubelet[1]: I1129 18:20:18.000001    1 x.go:1] \"SyncLoop DELETE\" source=\"api\" pods=[\"")
+        .unwrap();
     let chunk = vec![b'a'; 1 << 20];
     for _ in 0..100 {
         w.write_all(&chunk).unwrap();

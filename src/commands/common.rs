@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 /// Time-reading options from `--year` and `--tz`.
 pub fn options(common: &CommonArgs) -> Result<Options, String> {
     let zone = Zone::parse(&common.tz).map_err(|e| format!("--tz: {e}"))?;
-    Ok(Options { year: common.year, zone })
+    Ok(Options { year: common.year, zone, fallback_span: None })
 }
 
 /// Reads the inputs and applies the Pod filters.

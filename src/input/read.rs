@@ -252,6 +252,20 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
             continue;
         }
         let text = String::from_utf8_lossy(&buf);
+        if !spec.skip_idents.is_empty() {
+            // Another file of the node has this line (kind's journal.log repeats
+            // kubelet.log and containerd.log): only its year anchor is of use.
+            let env = envelope::split(&text);
+            if env.ident.as_deref().is_some_and(|i| spec.skip_idents.contains(&i)) {
+                col.res.recognized += 1;
+                if let Some(st) = env.stamp.filter(Stamp::is_complete) {
+                    widen(&mut col.res.span, &st);
+                } else if let Some(st) = embedded_time(&env.body) {
+                    widen(&mut col.res.span, &st);
+                }
+                continue;
+            }
+        }
         let parsed = parser.parse(&text, &mut api);
         if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(&buf) {
             col.res.skipped += 1;
@@ -262,16 +276,6 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
             col.sample(line_no, &buf, "no parser understood it");
         }
         col.res.recognized += 1;
-        if !spec.skip_idents.is_empty() {
-            let env = envelope::split(&text);
-            if env.ident.as_deref().is_some_and(|i| spec.skip_idents.contains(&i)) {
-                // Another file has this line; its year anchor still helps this one.
-                if let Some(a) = parsed.anchor {
-                    widen(&mut col.res.span, &a);
-                }
-                continue;
-            }
-        }
         col.take(parsed, line_no);
     }
     if api.untimed > 0 {
@@ -285,6 +289,12 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         ));
     }
     Ok(col.res)
+}
+
+/// The full `time="…"` of a containerd line, as a year anchor.
+fn embedded_time(body: &str) -> Option<Stamp> {
+    let t = body.strip_prefix("time=\"")?;
+    crate::time::parse_rfc3339_prefix(t).map(|(s, _)| s).filter(Stamp::is_complete)
 }
 
 /// How many not-understood lines per input are kept for `-v`.
@@ -440,7 +450,7 @@ fn earlier(a: Option<&Stamp>, b: Option<&Stamp>) -> bool {
 
 fn fact_hash(kind: &EventKind) -> u64 {
     let mut h = DefaultHasher::new();
-    format!("{kind:?}").hash(&mut h);
+    kind.hash(&mut h);
     h.finish()
 }
 

@@ -168,52 +168,82 @@ static TEARDOWN: LazyLock<Regex> = LazyLock::new(|| re(r#"^TearDown network for 
 /// Turns one containerd message into events (empty when irrelevant).
 pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
     let msg = line.msg.as_ref();
-    if let Some(c) = STOP.captures(msg) {
-        return vec![EventKind::StopRequested { container: c[1].to_string(), timeout_s: c[2].parse().unwrap_or(0) }];
-    }
-    if let Some(c) = SIGNAL.captures(msg) {
-        return vec![EventKind::SignalSent { container: c[1].to_string(), signal: signal_name(&c[2]) }];
-    }
-    if let Some(c) = KILL.captures(msg) {
-        return vec![EventKind::KillSent { container: c[1].to_string() }];
-    }
-    if let Some(c) = STOP_OK.captures(msg) {
-        return vec![EventKind::StopReturned { container: c[1].to_string() }];
-    }
-    if let Some(c) = ALREADY.captures(msg) {
-        return vec![EventKind::AlreadyExited { container: c[1].to_string() }];
-    }
-    if msg.contains("TaskOOM event") {
-        return task_field(msg, "container_id", "ContainerID")
-            .map(|id| vec![EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event".into() }])
-            .unwrap_or_default();
-    }
-    if msg.contains("exit event") || msg.contains("TaskExit event") || msg.contains("SandboxExit event") {
-        return task_exit(msg).into_iter().collect();
-    }
-    if let Some(c) = TEARDOWN.captures(msg) {
-        return vec![EventKind::NetworkTornDown { sandbox: c[1].to_string() }];
-    }
-    if let Some(c) = SANDBOX_STOP.captures(msg) {
-        return vec![if c.get(2).is_some() {
-            EventKind::SandboxStopped { sandbox: c[1].to_string() }
-        } else {
-            EventKind::SandboxSeen { sandbox: c[1].to_string() }
-        }];
-    }
-    if let Some(c) = SANDBOX_REMOVE.captures(msg) {
-        return vec![EventKind::SandboxSeen { sandbox: c[1].to_string() }];
-    }
-    if let Some(c) = RUN_SANDBOX.captures(msg) {
-        let pod = PodRef { namespace: Some(c[3].to_string()), name: Some(c[1].to_string()), uid: Some(c[2].to_string()) };
-        return vec![EventKind::SandboxCreated { sandbox: c[4].to_string(), pod }];
-    }
-    if let Some(c) = CREATE.captures(msg) {
-        return vec![EventKind::ContainerCreated { sandbox: c[1].to_string(), name: c[2].to_string(), container: c[3].to_string() }];
-    }
-    if msg == "shim disconnected" {
-        if let Some(id) = &line.id {
-            return vec![EventKind::ShimDisconnected { id: id.to_string() }];
+    // A literal look at the first word picks the one pattern worth trying.
+    let first = msg.split(' ').next().unwrap_or("");
+    match first {
+        "StopContainer" => {
+            if let Some(c) = STOP.captures(msg) {
+                return vec![EventKind::StopRequested { container: c[1].to_string(), timeout_s: c[2].parse().unwrap_or(0) }];
+            }
+            if let Some(c) = STOP_OK.captures(msg) {
+                return vec![EventKind::StopReturned { container: c[1].to_string() }];
+            }
+        }
+        "Stop" => {
+            if let Some(c) = SIGNAL.captures(msg) {
+                return vec![EventKind::SignalSent { container: c[1].to_string(), signal: signal_name(&c[2]) }];
+            }
+        }
+        "Kill" => {
+            if let Some(c) = KILL.captures(msg) {
+                return vec![EventKind::KillSent { container: c[1].to_string() }];
+            }
+        }
+        "Container" => {
+            if let Some(c) = ALREADY.captures(msg) {
+                return vec![EventKind::AlreadyExited { container: c[1].to_string() }];
+            }
+        }
+        "TearDown" => {
+            if let Some(c) = TEARDOWN.captures(msg) {
+                return vec![EventKind::NetworkTornDown { sandbox: c[1].to_string() }];
+            }
+        }
+        "StopPodSandbox" => {
+            if let Some(c) = SANDBOX_STOP.captures(msg) {
+                return vec![if c.get(2).is_some() {
+                    EventKind::SandboxStopped { sandbox: c[1].to_string() }
+                } else {
+                    EventKind::SandboxSeen { sandbox: c[1].to_string() }
+                }];
+            }
+        }
+        "RemovePodSandbox" => {
+            if let Some(c) = SANDBOX_REMOVE.captures(msg) {
+                return vec![EventKind::SandboxSeen { sandbox: c[1].to_string() }];
+            }
+        }
+        "RunPodSandbox" => {
+            if let Some(c) = RUN_SANDBOX.captures(msg) {
+                let pod = PodRef { namespace: Some(c[3].to_string()), name: Some(c[1].to_string()), uid: Some(c[2].to_string()) };
+                return vec![EventKind::SandboxCreated { sandbox: c[4].to_string(), pod }];
+            }
+        }
+        "CreateContainer" => {
+            if let Some(c) = CREATE.captures(msg) {
+                return vec![EventKind::ContainerCreated {
+                    sandbox: c[1].to_string(),
+                    name: c[2].to_string(),
+                    container: c[3].to_string(),
+                }];
+            }
+        }
+        "shim" if msg == "shim disconnected" => {
+            if let Some(id) = &line.id {
+                return vec![EventKind::ShimDisconnected { id: id.to_string() }];
+            }
+        }
+        _ => {
+            if msg.contains("TaskOOM event") {
+                return task_field(msg, "container_id", "ContainerID")
+                    .map(|id| {
+                        vec![EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event".into() }]
+                    })
+                    .unwrap_or_default();
+            }
+            if msg.contains("exit event") || msg.contains("TaskExit event") || msg.contains("SandboxExit event") {
+                return task_exit(msg).into_iter().collect();
+            }
         }
     }
     vec![]

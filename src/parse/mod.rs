@@ -172,7 +172,9 @@ impl LineParser {
             }
             out.stamp = Some(st);
             out.events = kubelet::parse(&k);
-            if out.anchor.is_none() {
+            // Lines that print a full date (status times, creation stamps, retry
+            // deadlines) anchor the year; a literal check avoids the regex elsewhere.
+            if out.anchor.is_none() && (DATE_HINTS.is_match(k.rest) || DATE_HINTS.is_match(k.msg.as_ref())) {
                 out.anchor = embedded_date(k.rest).or_else(|| embedded_date(&k.msg));
             }
             return out;
@@ -227,6 +229,12 @@ impl LineParser {
         out
     }
 }
+
+/// Keys and words that come with a full date in kubelet lines.
+static DATE_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["Timestamp", "finishedAt", "lastTransitionTime", "startedAt", "retries permitted until", "deletionTimestamp"])
+        .expect("valid")
+});
 
 /// A full date printed inside a kubelet line (status times,
 /// `podCreationTimestamp="2025-03-16 04:31:20 +0000 UTC"`): a year anchor.

@@ -5,6 +5,7 @@ pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
+pub mod lanes;
 pub mod markdown;
 pub mod pod_view;
 pub mod stats_table;
