@@ -128,3 +128,15 @@ fn crio_and_kubelet_json_give_the_same_answers_as_containerd_and_klog() {
         .collect();
     assert!(formats.contains(&"crio".to_string()) && formats.contains(&"kubelet-json".to_string()), "{formats:?}");
 }
+
+#[test]
+fn requester_shows_in_wide_table_and_pod_view() {
+    let run = |args: &[&str]| {
+        let out = Command::cargo_bin("podmortem").unwrap().current_dir(env!("CARGO_MANIFEST_DIR")).args(args).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let wide = run(&["-o", "wide", "fixtures/seed-article", "fixtures/seed-article-api"]);
+    assert!(wide.contains("delete by alice") && wide.contains("eviction by bob"), "{wide}");
+    let view = run(&["--pod", "default/term-demo", "fixtures/seed-article", "fixtures/seed-article-api"]);
+    assert!(view.contains("stopped by delete by alice (kubectl/v1.23.4)"), "{view}");
+}

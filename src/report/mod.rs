@@ -39,6 +39,21 @@ pub fn short_id(id: &str) -> &str {
     }
 }
 
+/// Why and by whom a Pod was stopped: `delete by alice (kubectl/v1.31.0 …)`.
+pub fn stopped_by(p: &PodReport) -> String {
+    let Some(d) = &p.deletion else { return "-".into() };
+    let mut s = d.reason.to_string();
+    if let Some(by) = &d.by {
+        s.push_str(" by ");
+        s.push_str(by);
+    }
+    if let Some(ua) = &d.user_agent {
+        let short: String = ua.split_whitespace().next().unwrap_or(ua).chars().take(40).collect();
+        s.push_str(&format!(" ({short})"));
+    }
+    s
+}
+
 /// Seconds as a short human string (`5.0s`, `1m05s`).
 pub fn human_secs(s: f64) -> String {
     if s.abs() < 60.0 {

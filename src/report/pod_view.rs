@@ -34,7 +34,10 @@ fn pod(p: &PodReport, opts: &RenderOptions) -> String {
         sanitize(p.node.as_deref().unwrap_or("?"))
     ));
     let grace = p.grace_period_s.map(|g| format!("{g} s")).unwrap_or_else(|| "unknown".into());
-    let reason = p.deletion.as_ref().map(|d| d.reason).unwrap_or("unknown");
+    let reason = match &p.deletion {
+        Some(_) => sanitize(&super::stopped_by(p)),
+        None => "unknown".to_string(),
+    };
     let duration = p.duration_s.map(human_secs).unwrap_or_else(|| "-".into());
     out.push_str(&format!("outcome {outcome}  grace {grace}  stopped by {reason}  duration {duration}\n"));
     out.push_str(&format!("{}\n\n", paint_text(&sanitize(&lanes::verdict(p)), verdict_color(p), opts)));

@@ -50,7 +50,7 @@ impl<'a> Grid<'a> {
         let mut header = HEADER.to_vec();
         if wide {
             header.splice(1..1, ["UID", "CONTAINERS"]);
-            header.extend(["TIMEOUT", "DURATION"]);
+            header.extend(["TIMEOUT", "DURATION", "STOPPED BY"]);
         }
         let rows = report.pods.iter().map(|p| row(p, wide)).collect();
         Grid { header, rows, pods: &report.pods }
@@ -162,6 +162,7 @@ fn row(p: &PodReport, wide: bool) -> Vec<String> {
         row.splice(1..1, [sanitize(p.uid.as_deref().unwrap_or("-")), sanitize(&ids)]);
         row.push(join(&|c| c.stop_timeout_s.map(|t| format!("{t}s"))));
         row.push(p.duration_s.map(human_secs).unwrap_or_else(|| "-".into()));
+        row.push(sanitize(&super::stopped_by(p)));
     }
     row
 }
