@@ -5,12 +5,14 @@ use libfuzzer_sys::fuzz_target;
 use podmortem::input::{read_from, InputSpec};
 use podmortem::parse::LineParser;
 use podmortem::pipeline::{build_report, Options};
+use std::sync::LazyLock;
+
+static PARSER: LazyLock<LineParser> = LazyLock::new(LineParser::new);
 
 fuzz_target!(|data: &[u8]| {
     let spec = InputSpec { display: "fuzz".into(), path: None, node_hint: None, version_hint: None, skip_idents: vec![], explicit: true };
-    let parser = LineParser::new();
     let reader: Box<dyn std::io::BufRead> = Box::new(std::io::Cursor::new(data.to_vec()));
-    if let Ok(f) = read_from(&spec, reader, 0, &parser) {
+    if let Ok(f) = read_from(&spec, reader, 0, &PARSER) {
         let report = build_report(vec![f], &Options { year: Some(2026), ..Options::default() }, vec![]);
         let _ = podmortem::report::json::render(&report);
         let _ = podmortem::report::table::render(&report, true, &Default::default());
