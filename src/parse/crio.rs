@@ -40,6 +40,10 @@ static CONMON_OOM: LazyLock<Regex> = LazyLock::new(|| re(r"^conmon ([0-9a-f]{1,6
 
 /// Turns one CRI-O message into events (empty when irrelevant).
 pub fn parse(msg: &str) -> Vec<EventKind> {
+    let first = msg.split(' ').next().unwrap_or("");
+    if !matches!(first, "Stopping" | "Stopped" | "Stop" | "Removed" | "Deleting") {
+        return vec![];
+    }
     if let Some(c) = STOPPING.captures(msg) {
         return vec![EventKind::StopRequested { container: c[1].to_string(), timeout_s: c[2].parse().unwrap_or(0) }];
     }

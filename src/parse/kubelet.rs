@@ -394,6 +394,10 @@ pub fn container_in_cgroup(path: &str) -> Option<String> {
 }
 
 fn volume_message(msg: &str) -> Option<EventKind> {
+    // A literal look first: most messages are about something else.
+    if !(msg.contains("Unmount") || msg.contains("Volume detached")) {
+        return None;
+    }
     if let Some(c) = UNMOUNT_STARTED.captures(msg) {
         return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(&c[2]), volume: c[1].to_string() });
     }
@@ -428,6 +432,11 @@ fn old_pod(s: &str) -> PodRef {
 fn unstructured(msg: &str) -> Vec<EventKind> {
     if let Some(e) = volume_message(msg) {
         return vec![e];
+    }
+    // The remaining wordings all start with one of these words.
+    let first = msg.split(' ').next().unwrap_or("");
+    if !matches!(first, "Destroyed" | "SyncLoop" | "Killing" | "Container" | "Running" | "preStop" | "eviction") {
+        return vec![];
     }
     if let Some(c) = DESTROYED.captures(msg) {
         let path = &c[1];
