@@ -192,6 +192,101 @@ pub enum EventKind {
     AppSignalLogged { pod: PodRef, name: String, text: String },
 }
 
+impl EventKind {
+    /// The Pod the fact names (as far as it names one).
+    pub fn pod(&self) -> Option<&PodRef> {
+        use EventKind::*;
+        match self {
+            SandboxCreated { pod, .. }
+            | ContainerOfPod { pod, .. }
+            | PodAdded { pod }
+            | DeletionRequested { pod, .. }
+            | EndpointChanged { pod, .. }
+            | EndpointGone { pod }
+            | DeleteSeen { pod }
+            | Removed { pod }
+            | KubeletStop { pod, .. }
+            | KillRequested { pod, .. }
+            | PreStopStarted { pod, .. }
+            | PreStopFinished { pod, .. }
+            | PreStopFailed { pod, .. }
+            | PreStopTimedOut { pod, .. }
+            | KubeletStopReturned { pod, .. }
+            | ContainerFinished { pod, .. }
+            | ContainerDied { pod, .. }
+            | ProbeRestart { pod, .. }
+            | ProbeFailed { pod, .. }
+            | StatusTerminated { pod, .. }
+            | VolumeUnmountStarted { pod, .. }
+            | VolumeUnmounted { pod, .. }
+            | VolumeUnmountFailed { pod, .. }
+            | AllVolumesUnmounted { pod }
+            | NodeOfPod { pod, .. }
+            | Oom { pod, .. }
+            | PodNetworkTornDown { pod }
+            | AppSignalLogged { pod, .. } => Some(pod),
+            ContainerCreated { .. }
+            | SandboxSeen { .. }
+            | StopRequested { .. }
+            | SignalSent { .. }
+            | KillSent { .. }
+            | StopReturned { .. }
+            | AlreadyExited { .. }
+            | Exited { .. }
+            | SandboxStopped { .. }
+            | NetworkTornDown { .. }
+            | ShimDisconnected { .. } => None,
+        }
+    }
+
+    /// The runtime ID (container or sandbox) the fact is about, if it names one.
+    pub fn runtime_id(&self) -> Option<&String> {
+        use EventKind::*;
+        match self {
+            SandboxCreated { sandbox, .. } | SandboxSeen { sandbox } | SandboxStopped { sandbox } | NetworkTornDown { sandbox } => {
+                Some(sandbox)
+            }
+            ContainerCreated { container, .. }
+            | ContainerFinished { container, .. }
+            | StopRequested { container, .. }
+            | SignalSent { container, .. }
+            | KillSent { container }
+            | StopReturned { container }
+            | AlreadyExited { container } => Some(container),
+            ContainerDied { id, .. } | Exited { id, .. } | ShimDisconnected { id } => Some(id),
+            ContainerOfPod { container, .. }
+            | KillRequested { container, .. }
+            | PreStopStarted { container, .. }
+            | PreStopFinished { container, .. }
+            | PreStopFailed { container, .. }
+            | PreStopTimedOut { container, .. }
+            | KubeletStopReturned { container, .. }
+            | ProbeRestart { container, .. }
+            | Oom { container, .. } => container.as_ref(),
+            StatusTerminated { state, .. } => state.container_id.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// A container ID together with the container name the fact gives it.
+    pub fn container_name(&self) -> Option<(&String, &String)> {
+        use EventKind::*;
+        match self {
+            ContainerCreated { container, name, .. } => Some((container, name)),
+            StatusTerminated { state, .. } => state.container_id.as_ref().map(|c| (c, &state.container)),
+            ContainerOfPod { container, name, .. }
+            | KillRequested { container, name, .. }
+            | PreStopStarted { container, name, .. }
+            | PreStopFinished { container, name, .. }
+            | PreStopFailed { container, name, .. }
+            | PreStopTimedOut { container, name, .. }
+            | KubeletStopReturned { container, name, .. }
+            | ProbeRestart { container, name, .. } => container.as_ref().zip(name.as_ref()),
+            _ => None,
+        }
+    }
+}
+
 /// One fact with its time and provenance.
 #[derive(Debug, Clone)]
 pub struct Event {

@@ -130,56 +130,16 @@ impl Identity {
 
     fn learn(&mut self, e: &Event) {
         let at = e.at;
+        if let Some((c, n)) = e.kind.container_name() {
+            self.container_names.entry(c.clone()).or_insert_with(|| n.clone());
+        }
         let (pod, ids): (Option<&PodRef>, Vec<Key>) = match &e.kind {
             EventKind::SandboxCreated { sandbox, pod } => (Some(pod), vec![Key::Sandbox(sandbox.clone())]),
-            EventKind::ContainerCreated { sandbox, container, name } => {
-                self.container_names.insert(container.clone(), name.clone());
+            EventKind::ContainerCreated { sandbox, container, .. } => {
                 self.union(Key::Container(container.clone()), Key::Sandbox(sandbox.clone()));
                 (None, vec![])
             }
-            EventKind::ContainerOfPod { pod, container, name } => {
-                if let (Some(c), Some(n)) = (container, name) {
-                    self.container_names.entry(c.clone()).or_insert_with(|| n.clone());
-                }
-                (Some(pod), container.iter().map(|c| self.runtime_key(c)).collect())
-            }
-            EventKind::KillRequested { pod, container, name, .. }
-            | EventKind::PreStopStarted { pod, container, name }
-            | EventKind::PreStopFinished { pod, container, name }
-            | EventKind::PreStopFailed { pod, container, name, .. }
-            | EventKind::PreStopTimedOut { pod, container, name, .. }
-            | EventKind::KubeletStopReturned { pod, container, name }
-            | EventKind::ProbeRestart { pod, container, name, .. } => {
-                if let (Some(c), Some(n)) = (container, name) {
-                    self.container_names.entry(c.clone()).or_insert_with(|| n.clone());
-                }
-                (Some(pod), container.iter().map(|c| self.runtime_key(c)).collect())
-            }
-            EventKind::ContainerFinished { pod, container, .. } => (Some(pod), vec![self.runtime_key(container)]),
-            EventKind::ContainerDied { pod, id } => (Some(pod), vec![self.runtime_key(id)]),
-            EventKind::StatusTerminated { pod, state } => {
-                if let Some(c) = &state.container_id {
-                    self.container_names.entry(c.clone()).or_insert_with(|| state.container.clone());
-                }
-                (Some(pod), state.container_id.iter().map(|c| Key::Container(c.clone())).collect())
-            }
-            EventKind::Oom { container, pod, .. } => (Some(pod), container.iter().map(|c| Key::Container(c.clone())).collect()),
-            EventKind::DeleteSeen { pod }
-            | EventKind::Removed { pod }
-            | EventKind::PodAdded { pod }
-            | EventKind::KubeletStop { pod, .. }
-            | EventKind::ProbeFailed { pod, .. }
-            | EventKind::VolumeUnmountStarted { pod, .. }
-            | EventKind::VolumeUnmounted { pod, .. }
-            | EventKind::VolumeUnmountFailed { pod, .. }
-            | EventKind::AllVolumesUnmounted { pod }
-            | EventKind::NodeOfPod { pod, .. }
-            | EventKind::AppSignalLogged { pod, .. }
-            | EventKind::DeletionRequested { pod, .. }
-            | EventKind::EndpointChanged { pod, .. }
-            | EventKind::EndpointGone { pod }
-            | EventKind::PodNetworkTornDown { pod } => (Some(pod), vec![]),
-            _ => (None, vec![]),
+            kind => (kind.pod(), kind.runtime_id().map(|c| self.runtime_key(c)).into_iter().collect()),
         };
         let Some(pod) = pod else { return };
         if let (Some(uid), Some(ns), Some(name)) = (&pod.uid, &pod.namespace, &pod.name) {

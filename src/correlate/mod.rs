@@ -238,54 +238,18 @@ pub fn correlate(mut events: Vec<Event>, ctx: &Context) -> Vec<PodTimeline> {
     out
 }
 
-/// The identity key an event files under.
+/// The identity key an event files under: the Pod's UID, else the
+/// container or sandbox it names, else the Pod's name at that time.
 fn key_of(ident: &Identity, e: &Event) -> Option<Key> {
-    let pod_or = |pod: &PodRef, id: Option<&String>| -> Option<Key> {
-        if let Some(u) = &pod.uid {
-            return Some(Key::Uid(u.clone()));
-        }
-        if let Some(id) = id {
-            return Some(ident.runtime_key(id));
-        }
-        ident.pod_key(pod, e.at)
-    };
     match &e.kind {
         EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => Some(Key::Sandbox(sandbox.clone())),
         EventKind::SandboxSeen { .. } => None,
-        EventKind::ContainerOfPod { pod, container, .. } => pod_or(pod, container.as_ref()),
-        EventKind::KillRequested { pod, container, .. }
-        | EventKind::PreStopStarted { pod, container, .. }
-        | EventKind::PreStopFinished { pod, container, .. }
-        | EventKind::PreStopFailed { pod, container, .. }
-        | EventKind::PreStopTimedOut { pod, container, .. }
-        | EventKind::KubeletStopReturned { pod, container, .. }
-        | EventKind::ProbeRestart { pod, container, .. } => pod_or(pod, container.as_ref()),
-        EventKind::ContainerFinished { pod, container, .. } => pod_or(pod, Some(container)),
-        EventKind::ContainerDied { pod, id } => pod_or(pod, Some(id)),
-        EventKind::StatusTerminated { pod, state } => pod_or(pod, state.container_id.as_ref()),
-        EventKind::Oom { container, pod, .. } => pod_or(pod, container.as_ref()),
-        EventKind::DeleteSeen { pod }
-        | EventKind::Removed { pod }
-        | EventKind::PodAdded { pod }
-        | EventKind::KubeletStop { pod, .. }
-        | EventKind::ProbeFailed { pod, .. }
-        | EventKind::VolumeUnmountStarted { pod, .. }
-        | EventKind::VolumeUnmounted { pod, .. }
-        | EventKind::VolumeUnmountFailed { pod, .. }
-        | EventKind::AllVolumesUnmounted { pod }
-        | EventKind::NodeOfPod { pod, .. }
-        | EventKind::AppSignalLogged { pod, .. }
-        | EventKind::DeletionRequested { pod, .. }
-        | EventKind::EndpointChanged { pod, .. }
-        | EventKind::EndpointGone { pod }
-        | EventKind::PodNetworkTornDown { pod } => ident.pod_key(pod, e.at),
-        EventKind::StopRequested { container, .. }
-        | EventKind::SignalSent { container, .. }
-        | EventKind::KillSent { container }
-        | EventKind::StopReturned { container }
-        | EventKind::AlreadyExited { container } => Some(ident.runtime_key(container)),
-        EventKind::Exited { id, .. } | EventKind::ShimDisconnected { id } => Some(ident.runtime_key(id)),
-        EventKind::SandboxStopped { sandbox } | EventKind::NetworkTornDown { sandbox } => Some(Key::Sandbox(sandbox.clone())),
+        kind => match (kind.pod(), kind.runtime_id()) {
+            (Some(PodRef { uid: Some(u), .. }), _) => Some(Key::Uid(u.clone())),
+            (_, Some(id)) => Some(ident.runtime_key(id)),
+            (Some(pod), None) => ident.pod_key(pod, e.at),
+            (None, None) => None,
+        },
     }
 }
 
