@@ -259,15 +259,16 @@ fn first(slot: &mut Option<Mark>, m: Mark) {
     }
 }
 
-/// Finds (or creates) the container an event is about.
-fn container<'a>(
+/// Finds (or creates) the container an event is about (abbreviated IDs expanded).
+fn container_mut<'a>(
     tl: &'a mut PodTimeline,
     ident: &Identity,
     id: Option<&String>,
     name: Option<&String>,
     at: Option<Instant>,
 ) -> Option<&'a mut ContainerTimeline> {
-    if let Some(id) = id {
+    let full = id.map(|i| ident.full_id(i));
+    if let Some(id) = full.as_ref() {
         if ident.sandboxes.contains(id) {
             return None;
         }
@@ -535,15 +536,4 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
 /// True when two marks name the same moment up to the coarser one's precision.
 fn same_instant(a: &Mark, b: &Mark) -> bool {
     a.at.secs_until(&b.at).abs() < 1.0
-}
-
-fn container_mut<'a>(
-    tl: &'a mut PodTimeline,
-    ident: &Identity,
-    id: Option<&String>,
-    name: Option<&String>,
-    at: Option<Instant>,
-) -> Option<&'a mut ContainerTimeline> {
-    let full = id.map(|i| ident.full_id(i));
-    container(tl, ident, full.as_ref(), name, at)
 }
