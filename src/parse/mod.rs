@@ -81,8 +81,10 @@ pub struct ParsedLine<'a> {
 }
 
 /// Words an app line about a stop signal contains (for Loki exports that mix app output in).
-const APP_MARKERS: &[&str] =
-    &["SIGTERM", "SIGINT", "SIGQUIT", "sigterm", "Shutting down", "shutting down", "\"EndpointSlice\"", "\"Pod\"", "\"Event\""];
+const APP_MARKERS: &[&str] = &["SIGTERM", "SIGINT", "SIGQUIT", "sigterm", "Shutting down", "shutting down"];
+
+/// Kinds of API objects printed one per line (`kubectl get … -o json | jq -c`).
+const API_OBJECT_MARKERS: &[&str] = &["\"EndpointSlice\"", "\"Pod\"", "\"Event\""];
 
 /// Parses node log lines (kubelet, containerd, CRI-O, kernel, app) and JSON lines in any envelope.
 pub struct LineParser {
@@ -105,6 +107,7 @@ impl LineParser {
             .chain(crio::MARKERS)
             .chain(audit_log::MARKERS)
             .chain(APP_MARKERS)
+            .chain(API_OBJECT_MARKERS)
             .copied()
             .collect();
         let prefilter =

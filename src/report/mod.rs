@@ -22,6 +22,18 @@ pub struct RenderOptions {
     pub width: Option<u16>,
 }
 
+/// A table in the house style: condensed UTF-8 borders, colour only when asked.
+pub fn new_table(opts: &RenderOptions) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    if opts.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
 /// Makes untrusted text safe for a terminal: control characters (escape
 /// sequences included) are shown as `\u{1b}` instead of being interpreted.
 pub fn sanitize(s: &str) -> String {

@@ -4,7 +4,7 @@ use super::lanes::{self, Chart, Lane, LaneKind, Tone};
 use super::{human_secs, outcome_color, sanitize, RenderOptions};
 use crate::model::{Outcome, PodReport, Report, Stage};
 use crate::time::Instant;
-use comfy_table::{presets, Cell, ContentArrangement, Table};
+use comfy_table::{Cell, ContentArrangement, Table};
 
 /// Renders the timeline of every Pod in the report.
 pub fn render(report: &Report, opts: &RenderOptions) -> String {
@@ -47,9 +47,7 @@ fn pod(p: &PodReport, opts: &RenderOptions) -> String {
     }
 
     let zero = p.stage_at(Stage::DeleteRequested).or_else(|| p.stages.first().map(|s| s.at));
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED);
-    t.force_no_tty();
+    let mut t = super::new_table(&RenderOptions { color: false, ..*opts });
     t.set_content_arrangement(ContentArrangement::Disabled);
     t.set_header(vec!["TIME (UTC)", "+DELETE", "STAGE", "CONTAINER", "DETAIL", "EVIDENCE"]);
     let deadline = zero.zip(p.grace_period_s).filter(|_| p.stage_at(Stage::DeleteRequested).is_some());

@@ -2,17 +2,11 @@
 
 use super::{human_secs, sanitize, RenderOptions};
 use crate::stats::{FleetStats, GroupStats, Quantiles};
-use comfy_table::{presets, Cell, ContentArrangement, Table};
+use comfy_table::{Cell, ContentArrangement, Table};
 use std::fmt::Write;
 
 fn table(opts: &RenderOptions) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED);
-    if opts.color {
-        t.enforce_styling();
-    } else {
-        t.force_no_tty();
-    }
+    let mut t = super::new_table(opts);
     t.set_content_arrangement(ContentArrangement::Dynamic);
     if let Some(w) = opts.width {
         t.set_width(w);

@@ -6,7 +6,7 @@
 
 use super::{delete_to_exit, human_secs, outcome_color, sanitize, RenderOptions};
 use crate::model::{ContainerReport, PodReport, Report};
-use comfy_table::{presets, Cell, ColumnConstraint, ContentArrangement, Table};
+use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table};
 
 /// Columns of `-o table`.
 const HEADER: [&str; 9] = ["POD", "NODE", "GRACE", "PRESTOP", "SIGNAL", "DELETE→EXIT", "EXIT", "OUTCOME", "FINDINGS"];
@@ -63,13 +63,7 @@ impl<'a> Grid<'a> {
 
     /// A table of the given columns, laid out at its natural width.
     fn table(&self, columns: &[usize], opts: &RenderOptions) -> Table {
-        let mut t = Table::new();
-        t.load_preset(presets::UTF8_FULL_CONDENSED);
-        if opts.color {
-            t.enforce_styling();
-        } else {
-            t.force_no_tty();
-        }
+        let mut t = super::new_table(opts);
         t.set_content_arrangement(ContentArrangement::Disabled);
         t.set_header(columns.iter().map(|&c| self.header[c]));
         for (cells, pod) in self.rows.iter().zip(self.pods) {
