@@ -20,7 +20,10 @@ pub fn run(args: AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
         let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
     }
     let opts = common::options(c)?;
-    let progress = Progress { total: audit::total_bytes(&args.paths), ..Progress::default() };
+    // Sizing the inputs walks every directory: only worth it for a visible bar.
+    let wants_bar = !c.quiet && std::io::stderr().is_terminal();
+    let total = if wants_bar { audit::total_bytes(&args.paths) } else { 0 };
+    let progress = Progress { total, ..Progress::default() };
     let bar = show_progress(c.quiet, &progress);
     let result = audit::run(&args.paths, &opts, shard, &progress);
     if let Some((bar, handle)) = bar {
