@@ -88,6 +88,39 @@ pub fn split(line: &str) -> Envelope<'_> {
     }
 }
 
+/// The identifier of a journald or syslog-file line (`kubelet` in
+/// `Mar 18 10:21:19 host kubelet[246]: …`), read without parsing the rest;
+/// what [`split`] would name as `ident` for such a line.
+pub fn journald_ident(line: &[u8]) -> Option<&[u8]> {
+    let after_stamp = match line.first()? {
+        c if c.is_ascii_uppercase() && line.get(3) == Some(&b' ') => {
+            // `Mar 18 10:21:19[.123456] ` (day zero- or space-padded).
+            let rest = trim_spaces(&line[4..]);
+            let rest = &rest[memchr::memchr(b' ', rest)? + 1..];
+            &rest[memchr::memchr(b' ', rest)? + 1..]
+        }
+        c if c.is_ascii_digit() && line.get(4) == Some(&b'-') => &line[memchr::memchr(b' ', line)? + 1..],
+        _ => return None,
+    };
+    let first = first_word(after_stamp);
+    // With --no-hostname the first word is already `ident[pid]:`.
+    let tag = if first.ends_with(b":") || first.contains(&b'[') { first } else { first_word(after_stamp.get(first.len() + 1..)?) };
+    let end = tag.iter().position(|&b| b == b'[' || b == b':')?;
+    (end > 0).then(|| &tag[..end])
+}
+
+/// The first space-separated word of `s`.
+fn first_word(s: &[u8]) -> &[u8] {
+    &s[..memchr::memchr(b' ', s).unwrap_or(s.len())]
+}
+
+fn trim_spaces(mut s: &[u8]) -> &[u8] {
+    while let [b' ', rest @ ..] = s {
+        s = rest;
+    }
+    s
+}
+
 /// True for journald's own header/footer lines (`-- Logs begin at … --`).
 pub fn is_journal_banner(line: &str) -> bool {
     line.starts_with("-- ") && (line.ends_with(" --") || line.contains("No entries"))
@@ -126,6 +159,22 @@ mod tests {
         assert_eq!(e.ident.as_deref(), Some("kernel"));
         assert_eq!(e.stamp.unwrap().day, 9);
         assert!(e.body.starts_with("[  139.201465]"));
+    }
+
+    #[test]
+    fn journald_ident_agrees_with_split() {
+        for line in [
+            "Mar 18 10:21:19 kind-worker kubelet[246]: I0318 10:21:19.149698     246 kubelet.go:2407] \"SyncLoop ADD\"",
+            "May  9 18:14:43 aks-node kernel: [  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG",
+            "Mar 18 10:21:19.123456 kind-worker containerd[110]: time=\"2025-03-18T10:21:19Z\" level=info msg=\"x\"",
+            "2025-03-18T10:21:19+00:00 kind-worker kubelet[246]: I0318 x",
+            "Mar 18 10:21:19 kubelet[246]: I0318 x",
+        ] {
+            let expected = split(line).ident.map(|i| i.into_owned());
+            let fast = journald_ident(line.as_bytes()).map(|i| String::from_utf8_lossy(i).into_owned());
+            assert_eq!(fast, expected, "{line}");
+        }
+        assert_eq!(journald_ident(b"I0318 10:21:19.149698     246 kubelet.go:2407] x"), None);
     }
 
     #[test]

@@ -105,12 +105,21 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// Files whose presence marks a node directory (kind's export layout).
+const NODE_MARKERS: &[&str] =
+    &["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log", "kubelet.log.gz", "containerd.log.gz", "journal.log.gz"];
+
 fn walk_dir(
     root: &Path,
     specs: &mut Vec<InputSpec>,
     warnings: &mut Vec<String>,
     cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>,
 ) {
+    // One pass over the tree; node directories are known from the listing
+    // itself, so no file needs a `stat` of its siblings (archives hold
+    // thousands of Pod log files).
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut listed: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -128,27 +137,33 @@ fn walk_dir(
         if !entry.file_type().is_file() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy();
-        if NOT_LOGS.contains(&name.as_ref()) || name.starts_with('.') || name.ends_with(".md") {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.into_path();
+        if NODE_MARKERS.contains(&name.as_str()) {
+            listed.insert(path.clone());
+        }
+        if NOT_LOGS.contains(&name.as_str()) || name.starts_with('.') || name.ends_with(".md") {
             continue;
         }
-        let path = entry.path();
-        let (node_hint, version_hint) = node_of(path, cache).unzip();
+        files.push((path, name));
+    }
+    let has = |dir: &Path, f: &str| listed.contains(&dir.join(f));
+    for (path, name) in files {
+        let (node_hint, version_hint) = nearest_node(&path, cache, |d| NODE_MARKERS.iter().any(|f| has(d, f))).unzip();
         let mut skip_idents = Vec::new();
         if name == "journal.log" || name == "journal.log.gz" {
             if let Some(dir) = path.parent() {
-                let has = |f: &str| dir.join(f).is_file() || dir.join(format!("{f}.gz")).is_file();
-                if has("kubelet.log") {
+                if has(dir, "kubelet.log") || has(dir, "kubelet.log.gz") {
                     skip_idents.push("kubelet");
                 }
-                if has("containerd.log") {
+                if has(dir, "containerd.log") || has(dir, "containerd.log.gz") {
                     skip_idents.push("containerd");
                 }
             }
         }
         specs.push(InputSpec {
             display: path.display().to_string(),
-            path: Some(path.to_path_buf()),
+            path: Some(path),
             node_hint,
             version_hint: version_hint.flatten(),
             skip_idents,
@@ -157,8 +172,13 @@ fn walk_dir(
     }
 }
 
-/// The node directory a file lives in (kind layout), with its version file.
-fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>) -> Option<(String, Option<String>)> {
+/// The node directory a file lives in: the nearest ancestor that `is_node`
+/// (judged from a walk's listing, or by looking), with its version file.
+fn nearest_node(
+    path: &Path,
+    cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>,
+    is_node: impl Fn(&Path) -> bool,
+) -> Option<(String, Option<String>)> {
     let mut dir = path.parent();
     for _ in 0..6 {
         let d = dir?;
@@ -167,25 +187,7 @@ fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<Stri
                 return hit.clone();
             }
         } else {
-            let is_node = [
-                "kubernetes-version.txt",
-                "kubelet.log",
-                "containerd.log",
-                "journal.log",
-                "kubelet.log.gz",
-                "containerd.log.gz",
-                "journal.log.gz",
-            ]
-            .iter()
-            .any(|f| d.join(f).is_file());
-            let found = if is_node {
-                let name = d.file_name().map(|n| n.to_string_lossy().into_owned());
-                let version =
-                    std::fs::read_to_string(d.join("kubernetes-version.txt")).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-                name.map(|n| (n, version))
-            } else {
-                None
-            };
+            let found = if is_node(d) { node_named(d) } else { None };
             cache.insert(d.to_path_buf(), found.clone());
             if found.is_some() {
                 return found;
@@ -194,4 +196,16 @@ fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<Stri
         dir = d.parent();
     }
     None
+}
+
+/// A node directory's name and the version its `kubernetes-version.txt` gives.
+fn node_named(d: &Path) -> Option<(String, Option<String>)> {
+    let name = d.file_name().map(|n| n.to_string_lossy().into_owned())?;
+    let version = std::fs::read_to_string(d.join("kubernetes-version.txt")).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    Some((name, version))
+}
+
+/// The node directory a file lives in (kind layout), with its version file.
+fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>) -> Option<(String, Option<String>)> {
+    nearest_node(path, cache, |d| NODE_MARKERS.iter().any(|f| d.join(f).is_file()))
 }

@@ -7,6 +7,7 @@ use crate::parse::{app, ApiState, LineParser, ParsedLine, SourceKind};
 use crate::time::{RolloverTracker, Stamp, Zone};
 use chrono::{DateTime, Utc};
 use flate2::read::MultiGzDecoder;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -66,6 +67,8 @@ struct Collector {
     rollover: RolloverTracker,
     /// Facts already stored (by content), with where they are in `res.events`.
     seen_facts: HashMap<u64, usize>,
+    /// Envelope identifiers whose lines another file of the node has.
+    skip_idents: Vec<&'static str>,
 }
 
 impl Collector {
@@ -144,6 +147,142 @@ impl Collector {
     }
 }
 
+impl Collector {
+    /// One line of a Pod's CRI log file (`pods/<ns>_<pod>_<uid>/<container>/0.log`).
+    fn app_line(&mut self, id: &app::AppLogIdentity, bytes: &[u8], line_no: u32) {
+        let text = utf8(bytes);
+        match envelope::parse_cri(&text) {
+            Some(cri) => {
+                self.res.recognized += 1;
+                self.res.formats.insert("cri");
+                if let Some(st) = cri.envelope.stamp {
+                    widen(&mut self.res.span, &st);
+                    if let Some(kind) = app::parse(id, &cri.envelope.body) {
+                        let node = self.node_hint.clone();
+                        self.push(Some(st), line_no, node, kind);
+                    }
+                }
+            }
+            None if text.trim().is_empty() => self.res.recognized += 1,
+            None => self.res.skipped += 1,
+        }
+    }
+
+    /// One line of a node log (kubelet, containerd, CRI-O, kernel, journal, API JSON).
+    fn node_line(&mut self, bytes: &[u8], line_no: u32, spec: &InputSpec, parser: &LineParser, api: &mut ApiState) {
+        if !spec.skip_idents.is_empty() && self.skip_repeated(bytes) {
+            return;
+        }
+        if !parser.is_relevant(bytes) {
+            if looks_known(bytes) {
+                self.res.recognized += 1;
+            } else {
+                self.res.skipped += 1;
+                self.sample(line_no, bytes, "unknown line shape");
+            }
+            return;
+        }
+        let text = utf8(bytes);
+        let parsed = parser.parse(&text, api);
+        if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(bytes) {
+            self.res.skipped += 1;
+            self.sample(line_no, bytes, "unknown line shape");
+            return;
+        }
+        if parsed.events.is_empty() && parsed.timed.is_empty() {
+            self.sample(line_no, bytes, "no parser understood it");
+        }
+        self.res.recognized += 1;
+        self.take(parsed, line_no);
+    }
+
+    /// True (and counted) when another file of the node has this line: kind's
+    /// `journal.log` repeats `kubelet.log` and `containerd.log`. Only its full
+    /// timestamp is of use, as a year anchor.
+    fn skip_repeated(&mut self, bytes: &[u8]) -> bool {
+        let Some(ident) = envelope::journald_ident(bytes) else { return false };
+        if !self.skip_idents.iter().any(|s| s.as_bytes() == ident) {
+            return false;
+        }
+        self.res.recognized += 1;
+        let text = utf8(bytes);
+        let env = envelope::split(&text);
+        if let Some(st) = env.stamp.filter(Stamp::is_complete).or_else(|| embedded_time(&env.body)) {
+            widen(&mut self.res.span, &st);
+        }
+        true
+    }
+}
+
+/// A line as text: borrowed when it is valid UTF-8 (almost always), repaired otherwise.
+fn utf8(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Calls `f` with every line of `r` (line ending removed) and whether it
+/// was cut at `cap` bytes. Lines are handed out from the reader's buffer;
+/// only a line that straddles two buffers is copied.
+fn for_each_line(r: &mut dyn BufRead, cap: usize, mut f: impl FnMut(&[u8], bool)) -> io::Result<()> {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut carry_cut = false;
+    let mut pending = false;
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            if pending {
+                f(trim_line_end(&carry), carry_cut);
+            }
+            return Ok(());
+        }
+        let len = chunk.len();
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', chunk) {
+            let piece = &chunk[start..nl];
+            if pending {
+                append_capped(&mut carry, &mut carry_cut, piece, cap);
+                f(trim_line_end(&carry), carry_cut);
+                carry.clear();
+                carry_cut = false;
+                pending = false;
+            } else if piece.len() > cap {
+                f(&piece[..cap], true);
+            } else {
+                f(trim_line_end(piece), false);
+            }
+            start = nl + 1;
+        }
+        if start < len {
+            append_capped(&mut carry, &mut carry_cut, &chunk[start..], cap);
+            pending = true;
+        }
+        r.consume(len);
+    }
+}
+
+/// Appends to a straddling line, keeping at most `cap` bytes of it.
+fn append_capped(carry: &mut Vec<u8>, cut: &mut bool, piece: &[u8], cap: usize) {
+    let room = cap.saturating_sub(carry.len());
+    if piece.len() > room {
+        *cut = true;
+    }
+    carry.extend_from_slice(&piece[..piece.len().min(room)]);
+}
+
+/// A line without its trailing `\r`s (CRLF files).
+fn trim_line_end(mut line: &[u8]) -> &[u8] {
+    while let [rest @ .., b'\r'] = line {
+        line = rest;
+    }
+    line
+}
+
 /// Reads one input to the end. `index` is its position in the run's inputs.
 pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FileResult, InputError> {
     read_from(spec, open(spec)?, index, parser)
@@ -174,109 +313,48 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         ..FileResult::default()
     };
     let node_hint: Option<Arc<str>> = spec.node_hint.as_deref().map(Arc::from);
-    let mut col = Collector { res, index, node_hint, host_cache: None, rollover: RolloverTracker::default(), seen_facts: HashMap::new() };
+    let mut col = Collector {
+        res,
+        index,
+        node_hint,
+        host_cache: None,
+        rollover: RolloverTracker::default(),
+        seen_facts: HashMap::new(),
+        skip_idents: spec.skip_idents.clone(),
+    };
     if document_mode {
         read_documents(spec, reader, &mut col)?;
         return Ok(col.res);
     }
     let app_identity = spec.path.as_deref().and_then(app::identity_from_path);
-    let mut api = ApiState::default();
-    let mut buf = Vec::with_capacity(4096);
-    let mut long_lines = 0u64;
-    let read_err =
-        |e: io::Error, line: u64| InputError { message: format!("{}:{}: read error: {}", spec.display, line + 1, io_reason(&e)) };
-
     if let Some(id) = &app_identity {
         col.res.formats.insert(SourceKind::App.name());
         let kind = EventKind::ContainerOfPod { pod: id.pod.clone(), container: id.container_id.clone(), name: Some(id.container.clone()) };
         let node = col.node_hint.clone();
         col.push(None, 0, node, kind);
     }
-
-    loop {
-        buf.clear();
-        let n = match read_line_capped(&mut reader, &mut buf, MAX_LINE) {
-            Ok((0, _)) => break,
-            Ok((n, truncated)) => {
-                if truncated {
-                    long_lines += 1;
-                }
-                n
-            }
-            Err(e) if col.res.lines == 0 => return Err(read_err(e, 0)),
-            Err(e) => {
-                // A truncated .gz or a failing disk: keep what was read, say where it stopped.
-                col.res.warnings.push(format!(
-                    "{}:{}: read error: {} (the lines before it were read)",
-                    spec.display,
-                    col.res.lines + 1,
-                    io_reason(&e)
-                ));
-                break;
-            }
-        };
-        let _ = n;
+    let mut api = ApiState::default();
+    let mut long_lines = 0u64;
+    let outcome = for_each_line(&mut *reader, MAX_LINE, |bytes, truncated| {
+        long_lines += u64::from(truncated);
         col.res.lines += 1;
-        while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-            buf.pop();
-        }
         let line_no = col.res.lines as u32;
-
-        if let Some(id) = &app_identity {
-            let text = String::from_utf8_lossy(&buf);
-            match envelope::parse_cri(&text) {
-                Some(cri) => {
-                    col.res.recognized += 1;
-                    col.res.formats.insert("cri");
-                    if let Some(st) = cri.envelope.stamp {
-                        widen(&mut col.res.span, &st);
-                        if let Some(kind) = app::parse(id, &cri.envelope.body) {
-                            let node = col.node_hint.clone();
-                            col.push(Some(st), line_no, node, kind);
-                        }
-                    }
-                }
-                None if text.trim().is_empty() => col.res.recognized += 1,
-                None => col.res.skipped += 1,
-            }
-            continue;
+        match &app_identity {
+            Some(id) => col.app_line(id, bytes, line_no),
+            None => col.node_line(bytes, line_no, spec, parser, &mut api),
         }
-
-        if !parser.is_relevant(&buf) {
-            if looks_known(&buf) {
-                col.res.recognized += 1;
-            } else {
-                col.res.skipped += 1;
-                col.sample(line_no, &buf, "unknown line shape");
-            }
-            continue;
+    });
+    if let Err(e) = outcome {
+        if col.res.lines == 0 {
+            return Err(InputError { message: format!("{}:1: read error: {}", spec.display, io_reason(&e)) });
         }
-        let text = String::from_utf8_lossy(&buf);
-        if !spec.skip_idents.is_empty() {
-            // Another file of the node has this line (kind's journal.log repeats
-            // kubelet.log and containerd.log): only its year anchor is of use.
-            let env = envelope::split(&text);
-            if env.ident.as_deref().is_some_and(|i| spec.skip_idents.contains(&i)) {
-                col.res.recognized += 1;
-                if let Some(st) = env.stamp.filter(Stamp::is_complete) {
-                    widen(&mut col.res.span, &st);
-                } else if let Some(st) = embedded_time(&env.body) {
-                    widen(&mut col.res.span, &st);
-                }
-                continue;
-            }
-        }
-        let parsed = parser.parse(&text, &mut api);
-        if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(&buf) {
-            col.res.skipped += 1;
-            col.sample(line_no, &buf, "unknown line shape");
-            continue;
-        }
-        if parsed.events.is_empty() && parsed.timed.is_empty() {
-            col.sample(line_no, &buf, "no parser understood it");
-        }
-        col.res.recognized += 1;
-        col.take(parsed, line_no);
+        // A truncated .gz or a failing disk: keep what was read, say where it stopped.
+        col.res.warnings.push(format!(
+            "{}:{}: read error: {} (the lines before it were read)",
+            spec.display,
+            col.res.lines + 1,
+            io_reason(&e)
+        ));
     }
     if api.untimed > 0 {
         col.res.warnings.push(untimed_warning(&spec.display, api.untimed));
@@ -324,39 +402,6 @@ fn looks_relevant(b: &[u8]) -> bool {
 
 /// Longest line read whole; the rest of a longer line is skipped (memory stays bounded).
 pub const MAX_LINE: usize = 4 << 20;
-
-/// Reads one line (without copying more than `cap` bytes of it). Returns the
-/// bytes consumed (0 at the end) and whether the line was cut.
-fn read_line_capped(r: &mut dyn BufRead, buf: &mut Vec<u8>, cap: usize) -> io::Result<(usize, bool)> {
-    let mut consumed = 0;
-    let mut truncated = false;
-    loop {
-        let chunk = match r.fill_buf() {
-            Ok(c) => c,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if chunk.is_empty() {
-            return Ok((consumed, truncated));
-        }
-        let (take, done) = match memchr::memchr(b'\n', chunk) {
-            Some(i) => (i + 1, true),
-            None => (chunk.len(), false),
-        };
-        let room = cap.saturating_sub(buf.len());
-        if room >= take {
-            buf.extend_from_slice(&chunk[..take]);
-        } else {
-            buf.extend_from_slice(&chunk[..room]);
-            truncated = true;
-        }
-        r.consume(take);
-        consumed += take;
-        if done {
-            return Ok((consumed, truncated));
-        }
-    }
-}
 
 fn untimed_warning(path: &str, n: usize) -> String {
     format!("{path}: {n} API objects carry no time (a `kubectl get -w` stream without managedFields): their endpoint changes give order only and are not placed on the timeline")

@@ -74,14 +74,14 @@ fn split_text(body: &str) -> Option<LogrusLine<'_>> {
     rest = &rest[msg_at..];
     let (msg, after) = if rest.starts_with('"') {
         match unquote_go(rest) {
-            Some((m, used)) if rest[used..].is_empty() || rest[used..].starts_with(' ') => (Cow::Owned(m), &rest[used..]),
+            Some((m, used)) if rest[used..].is_empty() || rest[used..].starts_with(' ') => (m, &rest[used..]),
             _ => tolerant_msg(rest)?,
         }
     } else {
         let end = rest.find(' ').unwrap_or(rest.len());
         (Cow::Borrowed(&rest[..end]), &rest[end..])
     };
-    let id = KvIter::new(after).find(|(k, _)| *k == "id").map(|(_, v)| v);
+    let id = KvIter::new(after).value_of("id");
     Some(LogrusLine { stamp, level, msg, id })
 }
 

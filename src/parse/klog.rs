@@ -37,7 +37,7 @@ impl<'a> KlogLine<'a> {
                 other => Cow::Owned(other.to_string()),
             });
         }
-        KvIter::new(self.rest).find(|(k, _)| *k == key).map(|(_, v)| v)
+        KvIter::new(self.rest).value_of(key)
     }
 
     /// A kubelet `--logging-format=json` line (`{"ts":…,"caller":…,"msg":…,"v":2,…}`).
@@ -126,23 +126,27 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
     let stamp = Stamp { year: None, year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: None };
     if text.starts_with('"') {
         if let Some((msg, used)) = unquote_go(text) {
-            return Some(KlogLine { level, stamp, source, msg: Cow::Owned(msg), structured: true, rest: &text[used..], json: None });
+            return Some(KlogLine { level, stamp, source, msg, structured: true, rest: &text[used..], json: None });
         }
     }
     Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "", json: None })
 }
 
 /// Unquotes a Go `strconv.Quote` string at the start of `s`. Returns the
-/// text and the bytes consumed (including both quotes).
-pub fn unquote_go(s: &str) -> Option<(String, usize)> {
-    let mut chars = s.char_indices();
-    if chars.next()?.1 != '"' {
-        return None;
+/// text (borrowed when it has no escapes, as most messages do) and the
+/// bytes consumed (including both quotes).
+pub fn unquote_go(s: &str) -> Option<(Cow<'_, str>, usize)> {
+    let inner = s.strip_prefix('"')?;
+    let stop = memchr::memchr2(b'"', b'\\', inner.as_bytes())?;
+    if inner.as_bytes()[stop] == b'"' {
+        return Some((Cow::Borrowed(&inner[..stop]), stop + 2));
     }
-    let mut out = String::new();
+    let mut out = String::with_capacity(inner.len());
+    out.push_str(&inner[..stop]);
+    let mut chars = inner[stop..].char_indices().map(|(i, c)| (i + stop, c));
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Some((out, i + 1)),
+            '"' => return Some((Cow::Owned(out), i + 2)),
             '\\' => {
                 let (_, e) = chars.next()?;
                 match e {
@@ -178,6 +182,20 @@ pub fn unquote_go(s: &str) -> Option<(String, usize)> {
     None
 }
 
+/// Length of the Go-quoted string at the start of `s` (both quotes
+/// included), found without unquoting it.
+fn quoted_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = 1;
+    loop {
+        i += memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+        if b[i] == b'"' {
+            return Some(i + 1);
+        }
+        i += 2;
+    }
+}
+
 /// Iterates `key=value` pairs of a structured klog (or logrus) line.
 pub struct KvIter<'a> {
     s: &'a str,
@@ -190,10 +208,9 @@ impl<'a> KvIter<'a> {
     }
 }
 
-impl<'a> Iterator for KvIter<'a> {
-    type Item = (&'a str, Cow<'a, str>);
-
-    fn next(&mut self) -> Option<Self::Item> {
+impl<'a> KvIter<'a> {
+    /// The next pair with its value as written (quotes and escapes kept).
+    fn next_raw(&mut self) -> Option<(&'a str, &'a str)> {
         let s = self.s.trim_start_matches(' ');
         let eq = s.find('=')?;
         let key = &s[..eq];
@@ -201,20 +218,45 @@ impl<'a> Iterator for KvIter<'a> {
             return None;
         }
         let v = &s[eq + 1..];
-        let (value, used): (Cow<'a, str>, usize) = if v.starts_with('"') {
-            match unquote_go(v) {
-                Some((u, n)) => (Cow::Owned(u), n),
-                None => (Cow::Borrowed(v), v.len()),
-            }
+        let used = if v.starts_with('"') {
+            quoted_len(v).unwrap_or(v.len())
         } else if v.starts_with('{') || v.starts_with('[') || v.starts_with("&{") {
-            let n = balanced_len(v);
-            (Cow::Borrowed(&v[..n]), n)
+            balanced_len(v)
         } else {
-            let n = v.find(' ').unwrap_or(v.len());
-            (Cow::Borrowed(&v[..n]), n)
+            v.find(' ').unwrap_or(v.len())
         };
         self.s = &v[used..];
-        Some((key, value))
+        Some((key, &v[..used]))
+    }
+
+    /// The value of the first pair named `key`, unquoted; other values are skipped, not unquoted.
+    pub fn value_of(mut self, key: &str) -> Option<Cow<'a, str>> {
+        while let Some((k, raw)) = self.next_raw() {
+            if k == key {
+                return Some(unquote_value(raw));
+            }
+        }
+        None
+    }
+}
+
+/// A raw value, unquoted when it is a complete Go-quoted string.
+fn unquote_value(raw: &str) -> Cow<'_, str> {
+    if raw.starts_with('"') {
+        if let Some((u, n)) = unquote_go(raw) {
+            if n == raw.len() {
+                return u;
+            }
+        }
+    }
+    Cow::Borrowed(raw)
+}
+
+impl<'a> Iterator for KvIter<'a> {
+    type Item = (&'a str, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.next_raw().map(|(k, raw)| (k, unquote_value(raw)))
     }
 }
 
@@ -270,7 +312,7 @@ pub fn pod_list(v: &str) -> Vec<String> {
     while !rest.is_empty() {
         let (item, used) = if rest.starts_with('"') {
             match unquote_go(rest) {
-                Some((s, n)) => (s, n),
+                Some((s, n)) => (s.into_owned(), n),
                 None => (rest.trim_matches('"').to_string(), rest.len()),
             }
         } else {
@@ -344,7 +386,9 @@ mod tests {
 
     #[test]
     fn go_unquote_escapes() {
-        assert_eq!(unquote_go(r#""a\"b\\c\n\u00e9" rest"#), Some(("a\"b\\c\né".to_string(), 17)));
+        assert_eq!(unquote_go(r#""a\"b\\c\n\u00e9" rest"#), Some((Cow::Owned("a\"b\\c\né".to_string()), 17)));
+        assert_eq!(unquote_go(r#""plain" rest"#), Some((Cow::Borrowed("plain"), 7)));
+        assert_eq!(quoted_len(r#""a\"b" rest"#), Some(6));
         assert_eq!(unquote_go(r#""unterminated"#), None);
     }
 

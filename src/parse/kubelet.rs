@@ -348,7 +348,6 @@ fn identity_only(l: &KlogLine) -> Vec<EventKind> {
 
 // ---------- sentence-shaped messages (volumes, cgroups, ≤1.20 wordings) ----------
 
-static UNMOUNT_STARTED: LazyLock<Regex> = LazyLock::new(|| re(r#"UnmountVolume started for volume "([^"]*)" .*\(UID: "([^"]*)"\)"#));
 static TEARDOWN_OK: LazyLock<Regex> = LazyLock::new(|| {
     re(r#"^UnmountVolume\.TearDown succeeded for volume "[^"]*" \(OuterVolumeSpecName: "([^"]*)"\) pod "[^"]*" \(UID: "([^"]*)"\)"#)
 });
@@ -394,26 +393,42 @@ pub fn container_in_cgroup(path: &str) -> Option<String> {
 }
 
 fn volume_message(msg: &str) -> Option<EventKind> {
-    // A literal look first: most messages are about something else.
-    if !(msg.contains("Unmount") || msg.contains("Volume detached")) {
-        return None;
+    // Literal looks first: most messages are about something else, and each
+    // wording is told apart by a fixed phrase before any regex runs.
+    if let Some(i) = msg.find("UnmountVolume started for volume \"") {
+        return unmount_started(&msg[i + 34..]);
     }
-    if let Some(c) = UNMOUNT_STARTED.captures(msg) {
-        return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(&c[2]), volume: c[1].to_string() });
-    }
-    if let Some(c) = TEARDOWN_FAILED.captures(msg) {
+    if msg.contains("UnmountVolume.TearDown failed") {
+        let c = TEARDOWN_FAILED.captures(msg)?;
         return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(&c[2]), volume: c[1].to_string(), error: c[3].to_string() });
     }
-    if let Some(c) = UNMOUNT_FAILED.captures(msg) {
+    if msg.starts_with("operationExecutor.UnmountVolume failed") {
+        let c = UNMOUNT_FAILED.captures(msg)?;
         return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(&c[2]), volume: c[1].to_string(), error: String::new() });
     }
-    if let Some(c) = TEARDOWN_OK.captures(msg) {
+    if msg.starts_with("UnmountVolume.TearDown succeeded") {
+        let c = TEARDOWN_OK.captures(msg)?;
         return Some(EventKind::VolumeUnmounted { pod: uid_pod(&c[2]), volume: c[1].to_string() });
     }
-    if let Some(c) = DETACHED.captures(msg) {
+    if msg.starts_with("Volume detached") {
+        let c = DETACHED.captures(msg)?;
         return Some(EventKind::NodeOfPod { pod: uid_pod(&c[1]), node: c[2].to_string() });
     }
     None
+}
+
+/// `…UnmountVolume started for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`,
+/// from just after the opening quote of the volume name. The UID is the last
+/// `(UID: "…")` of the message.
+fn unmount_started(after: &str) -> Option<EventKind> {
+    let end = after.find('"')?;
+    let (volume, rest) = (&after[..end], after[end + 1..].strip_prefix(' ')?);
+    let uid = rest.rmatch_indices("(UID: \"").find_map(|(i, m)| {
+        let v = &rest[i + m.len()..];
+        let close = v.find('"')?;
+        v[close..].starts_with("\")").then(|| &v[..close])
+    })?;
+    Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume: volume.to_string() })
 }
 
 fn uid_pod(uid: &str) -> PodRef {
@@ -517,6 +532,23 @@ mod tests {
 
     fn events(line: &str) -> Vec<EventKind> {
         parse(&klog::parse(line).expect("klog header"))
+    }
+
+    #[test]
+    fn unmount_started_takes_volume_and_last_uid() {
+        // fixtures/real/08 (kubelet 1.28, CSI volume).
+        let e = events(
+            r#"I1223 17:18:22.555027   17565 reconciler_common.go:172] "operationExecutor.UnmountVolume started for volume \"plex-config-lib-vol\" (UniqueName: \"kubernetes.io/csi/cstor.csi.openebs.io^pvc-fc6ec633-d0e1-420c-b64b-cfefe3a425bd\") pod \"bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e\" (UID: \"bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e\") ""#,
+        );
+        match e.as_slice() {
+            [EventKind::VolumeUnmountStarted { pod, volume }] => {
+                assert_eq!(volume, "plex-config-lib-vol");
+                assert_eq!(pod.uid.as_deref(), Some("bcdfe2c7-9b1a-41ed-a9dc-0d944af88e5e"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // No UID: not an unmount this tool can place.
+        assert!(events(r#"I1223 17:18:22.555027   17565 reconciler_common.go:172] "operationExecutor.UnmountVolume started for volume \"v\" (UniqueName: \"x\") ""#).is_empty());
     }
 
     #[test]

@@ -88,7 +88,15 @@ const API_OBJECT_MARKERS: &[&str] = &["\"EndpointSlice\"", "\"Pod\"", "\"Event\"
 
 /// Parses node log lines (kubelet, containerd, CRI-O, kernel, app) and JSON lines in any envelope.
 pub struct LineParser {
-    prefilter: AhoCorasick,
+    prefilter: Prefilter,
+}
+
+/// The literal test every line goes through first.
+enum Prefilter {
+    /// SIMD multi-literal search (Teddy), where the CPU has it.
+    Packed(aho_corasick::packed::Searcher),
+    /// A byte-at-a-time automaton elsewhere.
+    Automaton(AhoCorasick),
 }
 
 impl Default for LineParser {
@@ -110,14 +118,22 @@ impl LineParser {
             .chain(API_OBJECT_MARKERS)
             .copied()
             .collect();
-        let prefilter =
-            AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(markers).expect("marker literals are valid");
+        let packed = aho_corasick::packed::Config::new().builder().extend(&markers).build();
+        let prefilter = match packed {
+            Some(s) => Prefilter::Packed(s),
+            None => Prefilter::Automaton(
+                AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(markers).expect("marker literals are valid"),
+            ),
+        };
         LineParser { prefilter }
     }
 
     /// Cheap test: can this line matter at all?
     pub fn is_relevant(&self, line: &[u8]) -> bool {
-        self.prefilter.is_match(line)
+        match &self.prefilter {
+            Prefilter::Packed(s) => s.find(line).is_some(),
+            Prefilter::Automaton(a) => a.is_match(line),
+        }
     }
 
     /// Parses one line (call only for lines that passed [`Self::is_relevant`]).
