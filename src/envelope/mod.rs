@@ -90,8 +90,9 @@ pub fn split(line: &str) -> Envelope<'_> {
 
 /// The identifier of a journald or syslog-file line (`kubelet` in
 /// `Mar 18 10:21:19 host kubelet[246]: …`), read without parsing the rest;
-/// what [`split`] would name as `ident` for such a line.
-pub fn journald_ident(line: &[u8]) -> Option<&[u8]> {
+/// what [`split`] would name as `ident` for such a line. Also gives the
+/// message after `ident[pid]: ` when the tag is followed by one.
+pub fn journald_ident(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let after_stamp = match line.first()? {
         c if c.is_ascii_uppercase() && line.get(3) == Some(&b' ') => {
             // `Mar 18 10:21:19[.123456] ` (day zero- or space-padded).
@@ -106,7 +107,10 @@ pub fn journald_ident(line: &[u8]) -> Option<&[u8]> {
     // With --no-hostname the first word is already `ident[pid]:`.
     let tag = if first.ends_with(b":") || first.contains(&b'[') { first } else { first_word(after_stamp.get(first.len() + 1..)?) };
     let end = tag.iter().position(|&b| b == b'[' || b == b':')?;
-    (end > 0).then(|| &tag[..end])
+    // `tag` lies inside `line`: the message starts after it and one space.
+    let tag_end = tag.as_ptr() as usize - line.as_ptr() as usize + tag.len();
+    let body = line.get(tag_end + 1..).unwrap_or(&[]);
+    (end > 0).then(|| (&tag[..end], body))
 }
 
 /// The first space-separated word of `s`.
@@ -128,7 +132,8 @@ pub fn is_journal_banner(line: &str) -> bool {
 
 /// Splits `ident[pid]:` into the identifier; shared by journald and syslog.
 fn split_ident(rest: &str) -> Option<(&str, &str)> {
-    let colon = rest.find(": ").or_else(|| rest.strip_suffix(':').map(|r| r.len()))?;
+    let b = rest.as_bytes();
+    let colon = memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' ')).or_else(|| rest.strip_suffix(':').map(|r| r.len()))?;
     let tag = &rest[..colon];
     if tag.is_empty() || tag.contains(' ') {
         return None;
@@ -171,10 +176,12 @@ mod tests {
             "Mar 18 10:21:19 kubelet[246]: I0318 x",
         ] {
             let expected = split(line).ident.map(|i| i.into_owned());
-            let fast = journald_ident(line.as_bytes()).map(|i| String::from_utf8_lossy(i).into_owned());
+            let fast = journald_ident(line.as_bytes()).map(|(i, _)| String::from_utf8_lossy(i).into_owned());
             assert_eq!(fast, expected, "{line}");
         }
         assert_eq!(journald_ident(b"I0318 10:21:19.149698     246 kubelet.go:2407] x"), None);
+        let (_, body) = journald_ident(b"Mar 18 10:21:19 kind-worker containerd[110]: time=\"x\"").unwrap();
+        assert_eq!(body, b"time=\"x\"");
     }
 
     #[test]

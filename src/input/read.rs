@@ -200,14 +200,20 @@ impl Collector {
     /// `journal.log` repeats `kubelet.log` and `containerd.log`. Only its full
     /// timestamp is of use, as a year anchor.
     fn skip_repeated(&mut self, bytes: &[u8]) -> bool {
-        let Some(ident) = envelope::journald_ident(bytes) else { return false };
+        let Some((ident, body)) = envelope::journald_ident(bytes) else { return false };
         if !self.skip_idents.iter().any(|s| s.as_bytes() == ident) {
             return false;
         }
         self.res.recognized += 1;
-        let text = utf8(bytes);
-        let env = envelope::split(&text);
-        if let Some(st) = env.stamp.filter(Stamp::is_complete).or_else(|| embedded_time(&env.body)) {
+        // A short-iso envelope carries the year itself; a containerd line has it in `time="…"`.
+        let anchor = if bytes.first().is_some_and(u8::is_ascii_digit) {
+            envelope::split(&utf8(bytes)).stamp.filter(Stamp::is_complete)
+        } else if body.starts_with(b"time=\"") {
+            embedded_time(&utf8(body))
+        } else {
+            None
+        };
+        if let Some(st) = anchor {
             widen(&mut self.res.span, &st);
         }
         true

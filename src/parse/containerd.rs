@@ -6,9 +6,14 @@
 //! so the message end is found tolerantly.
 
 use super::klog::{unquote_go, KvIter};
+use super::words::{quoted_hex, until_char};
 use crate::event::{EventKind, PodRef};
 use crate::time::{parse_offset, parse_rfc3339_prefix, Stamp};
 use chrono::{DateTime, Utc};
+use nom::bytes::complete::tag;
+use nom::character::complete::digit1;
+use nom::combinator::opt;
+use nom::Parser;
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -141,29 +146,51 @@ fn strip_ansi(s: &str) -> String {
     ANSI.replace_all(s, "").into_owned()
 }
 
-fn re(s: &str) -> Regex {
-    Regex::new(s).expect("catalogue patterns are valid")
+/// `RunPodSandbox for &PodSandboxMetadata{Name:n,Uid:u,Namespace:ns,Attempt:0,} returns sandbox id "<id>"`
+/// → (name, uid, namespace, sandbox).
+fn run_sandbox(msg: &str) -> Option<(&str, &str, &str, &str)> {
+    let (_, (_, name, _, uid, _, ns, _, _, _, _, sandbox)) = (
+        tag("RunPodSandbox for &PodSandboxMetadata{Name:"),
+        until_char(','),
+        tag(",Uid:"),
+        until_char(','),
+        tag(",Namespace:"),
+        until_char(','),
+        tag(",Attempt:"),
+        digit1,
+        opt(tag(",")),
+        tag("} returns sandbox id "),
+        quoted_hex,
+    )
+        .parse(msg)
+        .ok()?;
+    Some((name, uid, ns, sandbox))
 }
 
-static RUN_SANDBOX: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"^RunPodSandbox for &PodSandboxMetadata\{Name:([^,]*),Uid:([^,]*),Namespace:([^,]*),Attempt:\d+,?\} returns sandbox id "([0-9a-f]+)""#,
+/// `CreateContainer within sandbox "<sb>" for &ContainerMetadata{Name:n,Attempt:0,} returns container id "<id>"`
+/// → (sandbox, name, container).
+fn create_container(msg: &str) -> Option<(&str, &str, &str)> {
+    let (_, (_, sandbox, _, name, _, _, _, _, container)) = (
+        tag("CreateContainer within sandbox "),
+        quoted_hex,
+        tag(" for &ContainerMetadata{Name:"),
+        until_char(','),
+        tag(",Attempt:"),
+        digit1,
+        opt(tag(",")),
+        tag("} returns container id "),
+        quoted_hex,
     )
-});
-static CREATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"^CreateContainer within sandbox "([0-9a-f]+)" for &ContainerMetadata\{Name:([^,]*),Attempt:\d+,?\} returns container id "([0-9a-f]+)""#,
-    )
-});
-static STOP: LazyLock<Regex> = LazyLock::new(|| re(r#"^StopContainer for "([0-9a-f]+)" with timeout (\d+) \(s\)"#));
-static SIGNAL: LazyLock<Regex> = LazyLock::new(|| re(r#"^Stop container "([0-9a-f]+)" with signal (.+)$"#));
-static KILL: LazyLock<Regex> = LazyLock::new(|| re(r#"^Kill container "([0-9a-f]+)""#));
-static STOP_OK: LazyLock<Regex> = LazyLock::new(|| re(r#"^StopContainer for "([0-9a-f]+)" returns successfully"#));
-static ALREADY: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"^Container to stop "([0-9a-f]+)" must be in running or unknown state, current state "CONTAINER_EXITED""#));
-static SANDBOX_STOP: LazyLock<Regex> = LazyLock::new(|| re(r#"^StopPodSandbox for "([0-9a-f]+)"( returns successfully)?"#));
-static SANDBOX_REMOVE: LazyLock<Regex> = LazyLock::new(|| re(r#"^RemovePodSandbox (?:for )?"([0-9a-f]+)""#));
-static TEARDOWN: LazyLock<Regex> = LazyLock::new(|| re(r#"^TearDown network for sandbox "([0-9a-f]+)" successfully"#));
+        .parse(msg)
+        .ok()?;
+    Some((sandbox, name, container))
+}
+
+/// The ID in `<head>"<id>"<tail>`, where the message starts with `head` and the ID is followed by `tail`.
+fn id_between<'a>(msg: &'a str, head: &str, tail: &str) -> Option<&'a str> {
+    let (_, (_, id, _)) = (tag(head), quoted_hex, tag(tail)).parse(msg).ok()?;
+    Some(id)
+}
 
 /// Turns one containerd message into events (empty when irrelevant).
 pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
@@ -172,59 +199,65 @@ pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
     let first = msg.split(' ').next().unwrap_or("");
     match first {
         "StopContainer" => {
-            if let Some(c) = STOP.captures(msg) {
-                return vec![EventKind::StopRequested { container: c[1].to_string(), timeout_s: c[2].parse().unwrap_or(0) }];
+            let timeout = (tag("StopContainer for "), quoted_hex, tag(" with timeout "), digit1, tag(" (s)")).parse(msg);
+            if let Ok((_, (_, id, _, secs, _))) = timeout {
+                return vec![EventKind::StopRequested { container: id.to_string(), timeout_s: secs.parse().unwrap_or(0) }];
             }
-            if let Some(c) = STOP_OK.captures(msg) {
-                return vec![EventKind::StopReturned { container: c[1].to_string() }];
+            if let Some(id) = id_between(msg, "StopContainer for ", " returns successfully") {
+                return vec![EventKind::StopReturned { container: id.to_string() }];
             }
         }
         "Stop" => {
-            if let Some(c) = SIGNAL.captures(msg) {
-                return vec![EventKind::SignalSent { container: c[1].to_string(), signal: signal_name(&c[2]) }];
+            if let Ok((signal, (_, id, _))) = (tag("Stop container "), quoted_hex, tag(" with signal ")).parse(msg) {
+                if !signal.is_empty() {
+                    return vec![EventKind::SignalSent { container: id.to_string(), signal: signal_name(signal) }];
+                }
             }
         }
         "Kill" => {
-            if let Some(c) = KILL.captures(msg) {
-                return vec![EventKind::KillSent { container: c[1].to_string() }];
+            if let Some(id) = id_between(msg, "Kill container ", "") {
+                return vec![EventKind::KillSent { container: id.to_string() }];
             }
         }
         "Container" => {
-            if let Some(c) = ALREADY.captures(msg) {
-                return vec![EventKind::AlreadyExited { container: c[1].to_string() }];
+            if let Some(id) =
+                id_between(msg, "Container to stop ", r#" must be in running or unknown state, current state "CONTAINER_EXITED""#)
+            {
+                return vec![EventKind::AlreadyExited { container: id.to_string() }];
             }
         }
         "TearDown" => {
-            if let Some(c) = TEARDOWN.captures(msg) {
-                return vec![EventKind::NetworkTornDown { sandbox: c[1].to_string() }];
+            if let Some(id) = id_between(msg, "TearDown network for sandbox ", " successfully") {
+                return vec![EventKind::NetworkTornDown { sandbox: id.to_string() }];
             }
         }
         "StopPodSandbox" => {
-            if let Some(c) = SANDBOX_STOP.captures(msg) {
-                return vec![if c.get(2).is_some() {
-                    EventKind::SandboxStopped { sandbox: c[1].to_string() }
+            if let Ok((rest, (_, id))) = (tag("StopPodSandbox for "), quoted_hex).parse(msg) {
+                let sandbox = id.to_string();
+                return vec![if rest.starts_with(" returns successfully") {
+                    EventKind::SandboxStopped { sandbox }
                 } else {
-                    EventKind::SandboxSeen { sandbox: c[1].to_string() }
+                    EventKind::SandboxSeen { sandbox }
                 }];
             }
         }
         "RemovePodSandbox" => {
-            if let Some(c) = SANDBOX_REMOVE.captures(msg) {
-                return vec![EventKind::SandboxSeen { sandbox: c[1].to_string() }];
+            if let Ok((_, (_, _, id))) = (tag("RemovePodSandbox "), opt(tag("for ")), quoted_hex).parse(msg) {
+                return vec![EventKind::SandboxSeen { sandbox: id.to_string() }];
             }
         }
         "RunPodSandbox" => {
-            if let Some(c) = RUN_SANDBOX.captures(msg) {
-                let pod = PodRef { namespace: Some(c[3].to_string()), name: Some(c[1].to_string()), uid: Some(c[2].to_string()) };
-                return vec![EventKind::SandboxCreated { sandbox: c[4].to_string(), pod }];
+            if let Some((name, uid, ns, sandbox)) = run_sandbox(msg) {
+                let pod = PodRef { namespace: Some(ns.to_string()), name: Some(name.to_string()), uid: Some(uid.to_string()) };
+                return vec![EventKind::SandboxCreated { sandbox: sandbox.to_string(), pod }];
             }
         }
         "CreateContainer" => {
-            if let Some(c) = CREATE.captures(msg) {
+            if let Some((sandbox, name, container)) = create_container(msg) {
                 return vec![EventKind::ContainerCreated {
-                    sandbox: c[1].to_string(),
-                    name: c[2].to_string(),
-                    container: c[3].to_string(),
+                    sandbox: sandbox.to_string(),
+                    name: name.to_string(),
+                    container: container.to_string(),
                 }];
             }
         }

@@ -142,44 +142,42 @@ pub fn unquote_go(s: &str) -> Option<(Cow<'_, str>, usize)> {
         return Some((Cow::Borrowed(&inner[..stop]), stop + 2));
     }
     let mut out = String::with_capacity(inner.len());
-    out.push_str(&inner[..stop]);
-    let mut chars = inner[stop..].char_indices().map(|(i, c)| (i + stop, c));
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((Cow::Owned(out), i + 2)),
-            '\\' => {
-                let (_, e) = chars.next()?;
-                match e {
-                    'n' => out.push('\n'),
-                    't' => out.push('\t'),
-                    'r' => out.push('\r'),
-                    'a' => out.push('\u{7}'),
-                    'b' => out.push('\u{8}'),
-                    'f' => out.push('\u{c}'),
-                    'v' => out.push('\u{b}'),
-                    'x' => {
-                        let h: String = (0..2).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
-                        out.push(char::from(u8::from_str_radix(&h, 16).ok()?));
-                    }
-                    'u' | 'U' => {
-                        let n = if e == 'u' { 4 } else { 8 };
-                        let h: String = (0..n).filter_map(|_| chars.next().map(|(_, c)| c)).collect();
-                        out.push(char::from_u32(u32::from_str_radix(&h, 16).ok()?).unwrap_or('\u{fffd}'));
-                    }
-                    '0'..='7' => {
-                        let mut v = e.to_digit(8)?;
-                        for _ in 0..2 {
-                            v = v * 8 + chars.next()?.1.to_digit(8)?;
-                        }
-                        out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
-                    }
-                    other => out.push(other),
-                }
-            }
-            c => out.push(c),
+    let mut at = 0;
+    loop {
+        // Copy the plain run up to the next quote or backslash in one go.
+        let next = at + memchr::memchr2(b'"', b'\\', &inner.as_bytes()[at..])?;
+        out.push_str(&inner[at..next]);
+        if inner.as_bytes()[next] == b'"' {
+            return Some((Cow::Owned(out), next + 2));
         }
+        let mut chars = inner[next + 1..].chars();
+        let e = chars.next()?;
+        let mut used = 1 + e.len_utf8();
+        let mut take = |n: usize| -> Option<&str> {
+            let start = next + used;
+            let h = inner.get(start..start + n)?;
+            used += n;
+            Some(h)
+        };
+        match e {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\u{7}'),
+            'b' => out.push('\u{8}'),
+            'f' => out.push('\u{c}'),
+            'v' => out.push('\u{b}'),
+            'x' => out.push(char::from(u8::from_str_radix(take(2)?, 16).ok()?)),
+            'u' => out.push(char::from_u32(u32::from_str_radix(take(4)?, 16).ok()?).unwrap_or('\u{fffd}')),
+            'U' => out.push(char::from_u32(u32::from_str_radix(take(8)?, 16).ok()?).unwrap_or('\u{fffd}')),
+            '0'..='7' => {
+                let v = u32::from_str_radix(&inner[next + 1..next + 1 + 1 + take(2)?.len()], 8).ok()?;
+                out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
+            }
+            other => out.push(other),
+        }
+        at = next + used;
     }
-    None
 }
 
 /// Length of the Go-quoted string at the start of `s` (both quotes
@@ -388,6 +386,8 @@ mod tests {
     fn go_unquote_escapes() {
         assert_eq!(unquote_go(r#""a\"b\\c\n\u00e9" rest"#), Some((Cow::Owned("a\"b\\c\né".to_string()), 17)));
         assert_eq!(unquote_go(r#""plain" rest"#), Some((Cow::Borrowed("plain"), 7)));
+        assert_eq!(unquote_go(r#""\x41\101\U0001F600\t!""#), Some((Cow::Owned("AA\u{1F600}\t!".to_string()), 23)));
+        assert_eq!(unquote_go(r#""bad \xZZ""#), None);
         assert_eq!(quoted_len(r#""a\"b" rest"#), Some(6));
         assert_eq!(unquote_go(r#""unterminated"#), None);
     }

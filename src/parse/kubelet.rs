@@ -6,8 +6,11 @@
 //! unquoted message exactly; older unstructured wordings match a pattern.
 
 use super::klog::{pleg_event, pod_list, KlogLine};
+use super::words::quoted;
 use crate::event::{EventKind, PodRef, StopCause, TerminatedState};
 use crate::time::parse_rfc3339_prefix;
+use nom::bytes::complete::tag;
+use nom::Parser;
 use regex::Regex;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -348,20 +351,8 @@ fn identity_only(l: &KlogLine) -> Vec<EventKind> {
 
 // ---------- sentence-shaped messages (volumes, cgroups, ≤1.20 wordings) ----------
 
-static TEARDOWN_OK: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"^UnmountVolume\.TearDown succeeded for volume "[^"]*" \(OuterVolumeSpecName: "([^"]*)"\) pod "[^"]*" \(UID: "([^"]*)"\)"#)
-});
-static TEARDOWN_FAILED: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"UnmountVolume\.TearDown failed for volume "([^"]*)" .*?\(UID: "([^"]*)"\) : (.*)$"#));
 static UNMOUNT_FAILED: LazyLock<Regex> =
     LazyLock::new(|| re(r#"^operationExecutor\.UnmountVolume failed .*?for volume "([^"]*)".*?\(UID: "([^"]*)"\)"#));
-static DETACHED: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        // Only pod-scoped plugins put the Pod UID in the UniqueName
-        // (`kubernetes.io/projected/<uid>-<name>`); a CSI handle or PVC UUID is not one.
-        r#"^Volume detached for volume "[^"]*" \(UniqueName: "kubernetes\.io/(?:secret|projected|configmap|empty-dir|downward-api)/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-[^"]*"\) on node "([^"]*)""#,
-    )
-});
 static DESTROYED: LazyLock<Regex> = LazyLock::new(|| re(r#"^Destroyed container: "([^"]*)""#));
 static OLD_SYNCLOOP: LazyLock<Regex> = LazyLock::new(|| re(r#"^SyncLoop \((ADD|DELETE|REMOVE), "[^"]*"\): "(.*)"$"#));
 static OLD_KILL: LazyLock<Regex> =
@@ -398,23 +389,58 @@ fn volume_message(msg: &str) -> Option<EventKind> {
     if let Some(i) = msg.find("UnmountVolume started for volume \"") {
         return unmount_started(&msg[i + 34..]);
     }
-    if msg.contains("UnmountVolume.TearDown failed") {
-        let c = TEARDOWN_FAILED.captures(msg)?;
-        return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(&c[2]), volume: c[1].to_string(), error: c[3].to_string() });
+    if let Some(i) = msg.find("UnmountVolume.TearDown failed for volume ") {
+        // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>") : <error>`
+        let (rest, volume) = quoted(&msg[i + 41..]).ok()?;
+        let rest = rest.strip_prefix(' ')?;
+        let (uid, error) = rest.match_indices("(UID: \"").find_map(|(j, m)| {
+            let v = &rest[j + m.len()..];
+            let close = v.find('"')?;
+            v[close..].strip_prefix("\") : ").map(|error| (&v[..close], error))
+        })?;
+        return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(uid), volume: volume.to_string(), error: error.to_string() });
     }
     if msg.starts_with("operationExecutor.UnmountVolume failed") {
         let c = UNMOUNT_FAILED.captures(msg)?;
         return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(&c[2]), volume: c[1].to_string(), error: String::new() });
     }
     if msg.starts_with("UnmountVolume.TearDown succeeded") {
-        let c = TEARDOWN_OK.captures(msg)?;
-        return Some(EventKind::VolumeUnmounted { pod: uid_pod(&c[2]), volume: c[1].to_string() });
+        let (_, (_, _, _, volume, _, _, _, uid, _)) = (
+            tag("UnmountVolume.TearDown succeeded for volume "),
+            quoted,
+            tag(" (OuterVolumeSpecName: "),
+            quoted,
+            tag(") pod "),
+            quoted,
+            tag(" (UID: "),
+            quoted,
+            tag(")"),
+        )
+            .parse(msg)
+            .ok()?;
+        return Some(EventKind::VolumeUnmounted { pod: uid_pod(uid), volume: volume.to_string() });
     }
     if msg.starts_with("Volume detached") {
-        let c = DETACHED.captures(msg)?;
-        return Some(EventKind::NodeOfPod { pod: uid_pod(&c[1]), node: c[2].to_string() });
+        let (_, (_, _, _, unique, _, node)) =
+            (tag("Volume detached for volume "), quoted, tag(" (UniqueName: "), quoted, tag(") on node "), quoted).parse(msg).ok()?;
+        return Some(EventKind::NodeOfPod { pod: uid_pod(pod_uid_of_volume(unique)?), node: node.to_string() });
     }
     None
+}
+
+/// The Pod UID in a pod-scoped plugin's volume name
+/// (`kubernetes.io/projected/<uid>-<name>`); a CSI handle or PVC UUID is not one.
+fn pod_uid_of_volume(unique: &str) -> Option<&str> {
+    let rest = unique.strip_prefix("kubernetes.io/")?;
+    let (plugin, rest) = rest.split_once('/')?;
+    if !matches!(plugin, "secret" | "projected" | "configmap" | "empty-dir" | "downward-api") {
+        return None;
+    }
+    let uid = rest.get(..36)?;
+    let dashes_at = |i: usize| matches!(i, 8 | 13 | 18 | 23);
+    let shaped =
+        uid.bytes().enumerate().all(|(i, b)| if dashes_at(i) { b == b'-' } else { b.is_ascii_digit() || (b'a'..=b'f').contains(&b) });
+    (shaped && rest[36..].starts_with('-')).then_some(uid)
 }
 
 /// `…UnmountVolume started for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`,

@@ -13,13 +13,15 @@ pub mod kernel;
 pub mod klog;
 pub mod kube_json;
 pub mod kubelet;
+pub mod literals;
+pub mod words;
 
 pub use kube_json::ApiState;
 
 use crate::envelope::{self, EnvelopeKind};
 use crate::event::EventKind;
 use crate::time::Stamp;
-use aho_corasick::AhoCorasick;
+use literals::Literals;
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -88,15 +90,7 @@ const API_OBJECT_MARKERS: &[&str] = &["\"EndpointSlice\"", "\"Pod\"", "\"Event\"
 
 /// Parses node log lines (kubelet, containerd, CRI-O, kernel, app) and JSON lines in any envelope.
 pub struct LineParser {
-    prefilter: Prefilter,
-}
-
-/// The literal test every line goes through first.
-enum Prefilter {
-    /// SIMD multi-literal search (Teddy), where the CPU has it.
-    Packed(aho_corasick::packed::Searcher),
-    /// A byte-at-a-time automaton elsewhere.
-    Automaton(AhoCorasick),
+    prefilter: Literals,
 }
 
 impl Default for LineParser {
@@ -118,22 +112,12 @@ impl LineParser {
             .chain(API_OBJECT_MARKERS)
             .copied()
             .collect();
-        let packed = aho_corasick::packed::Config::new().builder().extend(&markers).build();
-        let prefilter = match packed {
-            Some(s) => Prefilter::Packed(s),
-            None => Prefilter::Automaton(
-                AhoCorasick::builder().kind(Some(aho_corasick::AhoCorasickKind::DFA)).build(markers).expect("marker literals are valid"),
-            ),
-        };
-        LineParser { prefilter }
+        LineParser { prefilter: Literals::new(&markers) }
     }
 
     /// Cheap test: can this line matter at all?
     pub fn is_relevant(&self, line: &[u8]) -> bool {
-        match &self.prefilter {
-            Prefilter::Packed(s) => s.find(line).is_some(),
-            Prefilter::Automaton(a) => a.is_match(line),
-        }
+        self.prefilter.is_match(line)
     }
 
     /// Parses one line (call only for lines that passed [`Self::is_relevant`]).
@@ -193,7 +177,7 @@ impl LineParser {
             out.events = kubelet::parse(&k);
             // Lines that print a full date (status times, creation stamps, retry
             // deadlines) anchor the year; a literal check avoids the regex elsewhere.
-            if out.anchor.is_none() && (DATE_HINTS.is_match(k.rest) || DATE_HINTS.is_match(k.msg.as_ref())) {
+            if out.anchor.is_none() && (DATE_HINTS.is_match(k.rest.as_bytes()) || DATE_HINTS.is_match(k.msg.as_bytes())) {
                 out.anchor = embedded_date(k.rest).or_else(|| embedded_date(&k.msg));
             }
             return out;
@@ -250,9 +234,8 @@ impl LineParser {
 }
 
 /// Keys and words that come with a full date in kubelet lines.
-static DATE_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(["Timestamp", "finishedAt", "lastTransitionTime", "startedAt", "retries permitted until", "deletionTimestamp"])
-        .expect("valid")
+static DATE_HINTS: LazyLock<Literals> = LazyLock::new(|| {
+    Literals::new(&["Timestamp", "finishedAt", "lastTransitionTime", "startedAt", "retries permitted until", "deletionTimestamp"])
 });
 
 /// A full date printed inside a kubelet line (status times,

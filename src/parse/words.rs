@@ -1,0 +1,46 @@
+//! Small `nom` parsers shared by the message catalogues: quoted values and
+//! runtime IDs, the pieces fixed wordings are made of.
+//!
+//! A wording such as `StopContainer for "<id>" with timeout <n> (s)` reads
+//! as a tuple of these: `(tag("StopContainer for "), quoted_hex, tag(" with timeout "), digit1)`.
+
+use nom::bytes::complete::{tag, take_until, take_while1};
+use nom::sequence::delimited;
+use nom::{IResult, Parser};
+
+/// `"<text>"`: the text between two double quotes (no escapes inside).
+pub fn quoted(i: &str) -> IResult<&str, &str> {
+    delimited(tag("\""), take_until("\""), tag("\"")).parse(i)
+}
+
+/// A lowercase hex run: a container, sandbox or shim ID (or its prefix).
+pub fn hex(i: &str) -> IResult<&str, &str> {
+    take_while1(|c: char| c.is_ascii_digit() || ('a'..='f').contains(&c))(i)
+}
+
+/// `"<hex id>"`.
+pub fn quoted_hex(i: &str) -> IResult<&str, &str> {
+    delimited(tag("\""), hex, tag("\"")).parse(i)
+}
+
+/// A run of characters up to (not including) the next `c`, possibly empty.
+pub fn until_char(c: char) -> impl Fn(&str) -> IResult<&str, &str> {
+    move |i: &str| {
+        let end = i.find(c).unwrap_or(i.len());
+        Ok((&i[end..], &i[..end]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces() {
+        assert_eq!(quoted(r#""kube-api-access-rzsmz" (UID"#), Ok((" (UID", "kube-api-access-rzsmz")));
+        assert!(quoted(r#""unterminated"#).is_err());
+        assert_eq!(quoted_hex(r#""62e0ab" with"#), Ok((" with", "62e0ab")));
+        assert!(quoted_hex(r#""62E0" with"#).is_err());
+        assert_eq!(until_char(',')("Name:web,Uid:1"), Ok((",Uid:1", "Name:web")));
+    }
+}
