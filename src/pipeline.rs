@@ -109,7 +109,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     let timelines = correlate::correlate(events, &ctx);
     let src = Sources { paths: &paths };
     let mut pods: Vec<PodReport> = timelines.iter().map(|t| findings::assess(t, &src)).collect();
-    pods.sort_by_key(sort_key);
+    pods.sort_by_cached_key(sort_key);
     for f in &mut files {
         warnings.append(&mut f.warnings);
     }

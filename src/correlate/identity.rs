@@ -7,7 +7,8 @@
 
 use crate::event::{Event, EventKind, PodRef};
 use crate::time::Instant;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
+use std::collections::BTreeSet;
 
 /// A thing that identifies (part of) a Pod.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

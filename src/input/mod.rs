@@ -8,7 +8,6 @@ mod read;
 
 pub use read::{maybe_gunzip, read_from, read_input, FileResult};
 
-use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -54,7 +53,7 @@ pub const NOT_LOGS: &[&str] =
 pub fn discover(paths: &[String]) -> Result<(Vec<InputSpec>, Vec<String>), InputError> {
     let mut specs = Vec::new();
     let mut warnings = Vec::new();
-    let mut node_cache: HashMap<PathBuf, Option<(String, Option<String>)>> = HashMap::new();
+    let mut node_cache = NodeCache::default();
     if paths.is_empty() {
         specs.push(stdin_spec());
     }
@@ -105,21 +104,19 @@ pub fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// What each directory looked at so far says: its node name and version, if it is a node directory.
+type NodeCache = foldhash::HashMap<std::ffi::OsString, Option<(String, Option<String>)>>;
+
 /// Files whose presence marks a node directory (kind's export layout).
 const NODE_MARKERS: &[&str] =
     &["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log", "kubelet.log.gz", "containerd.log.gz", "journal.log.gz"];
 
-fn walk_dir(
-    root: &Path,
-    specs: &mut Vec<InputSpec>,
-    warnings: &mut Vec<String>,
-    cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>,
-) {
+fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>, cache: &mut NodeCache) {
     // One pass over the tree; node directories are known from the listing
     // itself, so no file needs a `stat` of its siblings (archives hold
     // thousands of Pod log files).
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    let mut listed: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let mut listed: foldhash::HashSet<std::ffi::OsString> = foldhash::HashSet::default();
     for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -140,14 +137,14 @@ fn walk_dir(
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.into_path();
         if NODE_MARKERS.contains(&name.as_str()) {
-            listed.insert(path.clone());
+            listed.insert(path.clone().into_os_string());
         }
         if NOT_LOGS.contains(&name.as_str()) || name.starts_with('.') || name.ends_with(".md") {
             continue;
         }
         files.push((path, name));
     }
-    let has = |dir: &Path, f: &str| listed.contains(&dir.join(f));
+    let has = |dir: &Path, f: &str| listed.contains(dir.join(f).as_os_str());
     for (path, name) in files {
         let (node_hint, version_hint) = nearest_node(&path, cache, |d| NODE_MARKERS.iter().any(|f| has(d, f))).unzip();
         let mut skip_idents = Vec::new();
@@ -174,21 +171,17 @@ fn walk_dir(
 
 /// The node directory a file lives in: the nearest ancestor that `is_node`
 /// (judged from a walk's listing, or by looking), with its version file.
-fn nearest_node(
-    path: &Path,
-    cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>,
-    is_node: impl Fn(&Path) -> bool,
-) -> Option<(String, Option<String>)> {
+fn nearest_node(path: &Path, cache: &mut NodeCache, is_node: impl Fn(&Path) -> bool) -> Option<(String, Option<String>)> {
     let mut dir = path.parent();
     for _ in 0..6 {
         let d = dir?;
-        if let Some(hit) = cache.get(d) {
+        if let Some(hit) = cache.get(d.as_os_str()) {
             if hit.is_some() {
                 return hit.clone();
             }
         } else {
             let found = if is_node(d) { node_named(d) } else { None };
-            cache.insert(d.to_path_buf(), found.clone());
+            cache.insert(d.as_os_str().to_owned(), found.clone());
             if found.is_some() {
                 return found;
             }
@@ -206,6 +199,6 @@ fn node_named(d: &Path) -> Option<(String, Option<String>)> {
 }
 
 /// The node directory a file lives in (kind layout), with its version file.
-fn node_of(path: &Path, cache: &mut HashMap<PathBuf, Option<(String, Option<String>)>>) -> Option<(String, Option<String>)> {
+fn node_of(path: &Path, cache: &mut NodeCache) -> Option<(String, Option<String>)> {
     nearest_node(path, cache, |d| NODE_MARKERS.iter().any(|f| d.join(f).is_file()))
 }

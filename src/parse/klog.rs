@@ -343,9 +343,18 @@ pub fn pleg_event(v: &str) -> Option<(String, String, String)> {
         }
         return Some((id?, ty?, data?));
     }
-    let j: serde_json::Value = serde_json::from_str(v).ok()?;
-    let s = |k: &str| j.get(k).and_then(|x| x.as_str()).map(str::to_string);
-    Some((s("ID")?, s("Type")?, s("Data")?))
+    /// The JSON rendering (klog ≥ v2.90); fields other than these are ignored.
+    #[derive(serde::Deserialize)]
+    struct PlegJson<'a> {
+        #[serde(rename = "ID", borrow)]
+        id: Cow<'a, str>,
+        #[serde(rename = "Type", borrow)]
+        ty: Cow<'a, str>,
+        #[serde(rename = "Data", borrow)]
+        data: Cow<'a, str>,
+    }
+    let j: PlegJson = serde_json::from_str(v).ok()?;
+    Some((j.id.into_owned(), j.ty.into_owned(), j.data.into_owned()))
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! A wording such as `StopContainer for "<id>" with timeout <n> (s)` reads
 //! as a tuple of these: `(tag("StopContainer for "), quoted_hex, tag(" with timeout "), digit1)`.
 
-use nom::bytes::complete::{tag, take_until, take_while1};
+use nom::bytes::complete::{tag, take_until};
 use nom::sequence::delimited;
 use nom::{IResult, Parser};
 
@@ -15,7 +15,11 @@ pub fn quoted(i: &str) -> IResult<&str, &str> {
 
 /// A lowercase hex run: a container, sandbox or shim ID (or its prefix).
 pub fn hex(i: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| c.is_ascii_digit() || ('a'..='f').contains(&c))(i)
+    let n = i.bytes().take_while(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)).count();
+    if n == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::HexDigit)));
+    }
+    Ok((&i[n..], &i[..n]))
 }
 
 /// `"<hex id>"`.
