@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Compares `podmortem -o json` with the ground truth `examples/gen_archive`
-writes (truth.json): every Pod's node, outcome, findings, grace, deletion
+writes (OUT.truth.json, beside the archive OUT): every Pod's node, outcome, findings, grace, deletion
 reason, per-container exit code / stop signal / stop timeout / preStop /
 exit time, and every stage time (10 ms; 1.5 s for exits a runtime without
 exit events cannot date; 100 ms for the delete, 50 ms for the removal).
@@ -8,7 +8,7 @@ exit events cannot date; 100 ms for the delete, 50 ms for the removal).
 usage:
   cargo run --release --example gen_archive -- --out /tmp/gen1 --pods 60 --seed 1
   target/release/podmortem -o json /tmp/gen1 > /tmp/gen1.json
-  python3 examples/compare_truth.py /tmp/gen1/truth.json /tmp/gen1.json [-v]
+  python3 examples/compare_truth.py /tmp/gen1.truth.json /tmp/gen1.json [-v]
 """
 import json, sys
 from datetime import datetime, timezone

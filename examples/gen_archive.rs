@@ -1,10 +1,10 @@
 //! `gen_archive` — a seeded, reproducible generator of a `kind export logs`
-//! directory, with the ground truth of every Pod stop in it.
+//! directory, with the ground truth of every Pod stop beside it.
 //!
 //! ```sh
 //! cargo run --release --example gen_archive -- --out /tmp/gen1 --pods 60 --seed 1
 //! cargo run --release --example gen_archive -- --out /tmp/big --pods 2000 --seed 7 --nodes 8 --gzip
-//! podmortem -o json /tmp/gen1        # then compare with /tmp/gen1/truth.json
+//! podmortem -o json /tmp/gen1        # then compare with /tmp/gen1.truth.json
 //! ```
 //!
 //! The same arguments always give the same bytes: every random choice comes
@@ -14,8 +14,9 @@
 //! # Layout (LOG-FORMATS.md §5.4)
 //!
 //! ```text
+//! OUT.truth.json                                  what really happened (below), beside
+//!                                                 the archive so that it is not read as input
 //! OUT/kind-version.txt
-//! OUT/truth.json                                  what really happened (below)
 //! OUT/<node>/kubernetes-version.txt               v1.23.17 or v1.31.0
 //! OUT/<node>/kubelet.log                          journald short wrapping klog text
 //! OUT/<node>/containerd.log                       journald short wrapping logrus text
@@ -75,7 +76,7 @@
 //! StopPodSandbox/RemovePodSandbox rounds of garbage collection, a second
 //! `SyncLoop DELETE` before REMOVE, status patches at V3.
 //!
-//! # truth.json
+//! # OUT.truth.json
 //!
 //! `{"schema","generator","seed","nodes":[…],"pods":[{namespace, name, uid,
 //! node, scenario, grace_period_s, outcome, findings, deletion_reason,
@@ -2562,7 +2563,15 @@ fn write_archive(args: &Args, logs: &[NodeLog], truth: &Truth) -> io::Result<()>
     }
     let mut text = serde_json::to_string_pretty(truth).map_err(io::Error::other)?;
     text.push('\n');
-    fs::write(args.out.join("truth.json"), text)
+    fs::write(truth_path(&args.out), text)
+}
+
+/// `OUT.truth.json`, next to the archive directory (inside it, every run
+/// over the archive would read it as a kubectl JSON document).
+fn truth_path(out: &Path) -> PathBuf {
+    let mut name = out.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "archive".into());
+    name.push(".truth.json");
+    out.with_file_name(name)
 }
 
 /// Lines in time order (ties keep the order they were produced in).

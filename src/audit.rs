@@ -84,26 +84,44 @@ pub fn total_bytes(paths: &[String]) -> u64 {
 
 /// A node's report, or its files when they carry no year of their own
 /// (built at the end, with the years the other nodes showed).
-enum NodeOutcome {
-    Done(Report, Option<Span>),
+enum NodeOutcome<T> {
+    Done(T, Option<Span>),
     Deferred(Vec<FileResult>, Vec<String>),
 }
 
+/// What the caller keeps of each node's report, made as soon as the node is
+/// correlated (the report itself can be dropped then).
+pub type Keep<'a, T> = &'a (dyn Fn(Report) -> T + Sync);
+
 type Span = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 
-fn node_outcome(files: Vec<FileResult>, warnings: Vec<String>, opts: &Options) -> NodeOutcome {
+fn node_outcome<T>(files: Vec<FileResult>, warnings: Vec<String>, opts: &Options, keep: Keep<T>) -> NodeOutcome<T> {
     match pipeline::span_of(&files) {
-        Some(span) => NodeOutcome::Done(pipeline::build_report(files, opts, warnings), Some(span)),
-        None if opts.year.is_some() => NodeOutcome::Done(pipeline::build_report(files, opts, warnings), None),
+        Some(span) => NodeOutcome::Done(keep(pipeline::build_report(files, opts, warnings)), Some(span)),
+        None if opts.year.is_some() => NodeOutcome::Done(keep(pipeline::build_report(files, opts, warnings)), None),
         None => NodeOutcome::Deferred(files, warnings),
     }
 }
 
 /// Runs the batch analysis; the report holds every Pod of the owned nodes.
 pub fn run(paths: &[String], opts: &Options, shard: Option<Shard>, progress: &Progress) -> Result<Report, InputError> {
+    let (parts, warnings) = run_keeping(paths, opts, shard, progress, &|r| r)?;
+    Ok(combine(parts, warnings))
+}
+
+/// Runs the batch analysis, keeping of each node only what `keep` makes of
+/// its report (with the run's own warnings beside): memory then follows
+/// what is kept, not the number of Pods in the fleet.
+pub fn run_keeping<T: Send>(
+    paths: &[String],
+    opts: &Options,
+    shard: Option<Shard>,
+    progress: &Progress,
+    keep: Keep<T>,
+) -> Result<(Vec<T>, Vec<String>), InputError> {
     let (archives, plain): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| is_archive(Path::new(p.as_str())));
     let mut warnings = Vec::new();
-    let mut outcomes: Vec<NodeOutcome> = Vec::new();
+    let mut outcomes: Vec<NodeOutcome<T>> = Vec::new();
     if !plain.is_empty() {
         let plain: Vec<String> = plain.into_iter().cloned().collect();
         let (specs, w) = input::discover(&plain)?;
@@ -113,21 +131,24 @@ pub fn run(paths: &[String], opts: &Options, shard: Option<Shard>, progress: &Pr
             groups.entry(node_key(&s)).or_default().push(s);
         }
         groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
-        let results: Vec<Result<NodeOutcome, InputError>> = groups
+        // Enough nodes to keep every thread busy: one node per thread, its
+        // files in turn, so only as many nodes' facts are in memory as there are threads.
+        let files_in_parallel = groups.len() < rayon::current_num_threads();
+        let results: Vec<Result<NodeOutcome<T>, InputError>> = groups
             .into_par_iter()
             .map(|(_, specs)| {
-                let read = pipeline::read_all(&specs);
+                let read = pipeline::read_inputs(&specs, files_in_parallel);
                 let bytes: u64 = specs.iter().filter_map(|s| s.path.as_ref()).filter_map(|p| p.metadata().ok()).map(|m| m.len()).sum();
                 progress.done.fetch_add(bytes, Ordering::Relaxed);
-                read.map(|(files, w)| node_outcome(files, w, opts))
+                read.map(|(files, w)| node_outcome(files, w, opts, keep))
             })
             .collect();
         for r in results {
             outcomes.push(r?);
         }
     }
-    let archive_results: Vec<Result<Vec<NodeOutcome>, InputError>> =
-        archives.par_iter().map(|a| read_archive(Path::new(a.as_str()), opts, shard, progress)).collect();
+    let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> =
+        archives.par_iter().map(|a| read_archive(Path::new(a.as_str()), opts, shard, progress, keep)).collect();
     for r in archive_results {
         outcomes.extend(r?);
     }
@@ -144,10 +165,10 @@ pub fn run(paths: &[String], opts: &Options, shard: Option<Shard>, progress: &Pr
         .into_iter()
         .map(|o| match o {
             NodeOutcome::Done(r, _) => r,
-            NodeOutcome::Deferred(files, w) => pipeline::build_report(files, &late, w),
+            NodeOutcome::Deferred(files, w) => keep(pipeline::build_report(files, &late, w)),
         })
         .collect();
-    Ok(combine(parts, warnings))
+    Ok((parts, warnings))
 }
 
 /// The node an input belongs to (its kind node directory, else its path).
@@ -178,7 +199,13 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
 
 /// Reads a `.tar`/`.tar.gz` as a stream; a node's files are correlated as
 /// soon as the archive moves on to another node.
-fn read_archive(path: &Path, opts: &Options, shard: Option<Shard>, progress: &Progress) -> Result<Vec<NodeOutcome>, InputError> {
+fn read_archive<T>(
+    path: &Path,
+    opts: &Options,
+    shard: Option<Shard>,
+    progress: &Progress,
+    keep: Keep<T>,
+) -> Result<Vec<NodeOutcome<T>>, InputError> {
     let display = path.display().to_string();
     let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", input::io_reason(&e)) };
     let file = File::open(path).map_err(err)?;
@@ -207,7 +234,7 @@ fn read_archive(path: &Path, opts: &Options, shard: Option<Shard>, progress: &Pr
             }
         }
     });
-    let result = read_tar_stream(ChannelReader { rx, buf: Vec::new(), pos: 0 }, &display, opts, shard);
+    let result = read_tar_stream(ChannelReader { rx, buf: Vec::new(), pos: 0 }, &display, opts, shard, keep);
     let _ = producer.join();
     result
 }
@@ -219,7 +246,13 @@ struct NodeBatch {
     version: Option<String>,
 }
 
-fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Option<Shard>) -> Result<Vec<NodeOutcome>, InputError> {
+fn read_tar_stream<R: Read, T>(
+    reader: R,
+    display: &str,
+    opts: &Options,
+    shard: Option<Shard>,
+    keep: Keep<T>,
+) -> Result<Vec<NodeOutcome<T>>, InputError> {
     let parser = LineParser::new();
     let mut archive = tar::Archive::new(reader);
     let entries =
@@ -250,7 +283,7 @@ fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Opt
         }
         if batch.as_ref().is_some_and(|b| b.node != node) {
             if let Some(b) = batch.take() {
-                out.push(finish(b, opts));
+                out.push(finish(b, opts, keep));
             }
         }
         let b = batch.get_or_insert_with(|| NodeBatch { node: node.clone(), files: Vec::new(), version: None });
@@ -282,23 +315,23 @@ fn read_tar_stream<R: Read>(reader: R, display: &str, opts: &Options, shard: Opt
         index += 1;
     }
     if let Some(b) = batch.take() {
-        out.push(finish(b, opts));
+        out.push(finish(b, opts, keep));
     }
     if index == 0 && out.is_empty() && shard.is_none() {
         return Err(InputError { message: format!("{display}: no log files found in this archive") });
     }
     if !warnings.is_empty() {
-        out.push(NodeOutcome::Done(combine(Vec::new(), warnings), None));
+        out.push(NodeOutcome::Done(keep(combine(Vec::new(), warnings)), None));
     }
     Ok(out)
 }
 
 /// Correlates one node's files (or defers them when they carry no year).
-fn finish(mut b: NodeBatch, opts: &Options) -> NodeOutcome {
+fn finish<T>(mut b: NodeBatch, opts: &Options, keep: Keep<T>) -> NodeOutcome<T> {
     for f in &mut b.files {
         f.version_hint = b.version.clone();
     }
-    node_outcome(b.files, Vec::new(), opts)
+    node_outcome(b.files, Vec::new(), opts, keep)
 }
 
 /// The node a path inside an archive belongs to: the directory before

@@ -31,9 +31,17 @@ pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError
 /// Reads every input in parallel; an unreadable input named on the command
 /// line is an error, one found in a directory a warning.
 pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
+    read_inputs(specs, true)
+}
+
+/// Reads the inputs, in parallel or one after another (`audit` already
+/// reads one node per thread; files read in parallel within a node too would
+/// let a waiting thread start yet another node and hold its facts as well).
+pub fn read_inputs(specs: &[InputSpec], parallel: bool) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
     let parser = LineParser::new();
+    let read = |(i, s): (usize, &InputSpec)| input::read_input(s, i as u32, &parser);
     let results: Vec<Result<FileResult, InputError>> =
-        specs.par_iter().enumerate().map(|(i, s)| input::read_input(s, i as u32, &parser)).collect();
+        if parallel { specs.par_iter().enumerate().map(read).collect() } else { specs.iter().enumerate().map(read).collect() };
     let mut files = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
     for (r, spec) in results.into_iter().zip(specs) {
@@ -68,7 +76,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     let mut needs_year = false;
     let mut unresolved = 0usize;
     let mut ctx = Context { zone: opts.zone.clone(), ..Context::default() };
-    let mut events = Vec::new();
+    let mut events = Vec::with_capacity(files.iter().map(|f| f.events.len()).sum());
     for f in &mut files {
         if let (Some(n), Some(v)) = (&f.node_hint, &f.version_hint) {
             ctx.node_versions.insert(n.clone(), v.clone());
@@ -83,10 +91,12 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
                 }
             }
             if let Some(at) = e.at {
-                let node = e.node.as_deref().unwrap_or("").to_string();
-                let slot = ctx.logs_end.entry(node).or_insert(at);
-                if at > *slot {
-                    *slot = at;
+                let node = e.node.as_deref().unwrap_or("");
+                match ctx.logs_end.get_mut(node) {
+                    Some(slot) => *slot = (*slot).max(at),
+                    None => {
+                        ctx.logs_end.insert(node.to_string(), at);
+                    }
                 }
             }
             events.push(e);

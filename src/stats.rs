@@ -144,6 +144,69 @@ pub fn workload_of(name: &str) -> String {
     name.to_string()
 }
 
+/// What the statistics need of one Pod: a few hundred bytes instead of a
+/// whole report, so `audit` can keep every Pod of a large fleet in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PodDigest {
+    /// `namespace/name` (or the report's fallback name).
+    pub display_name: String,
+    /// Namespace, `?` when unknown.
+    pub namespace: String,
+    /// `namespace/workload`.
+    pub workload: String,
+    /// Node, `?` when unknown.
+    pub node: String,
+    /// How the Pod ended.
+    pub outcome: Outcome,
+    /// The kinds of its findings (one entry per finding).
+    pub findings: Vec<FindingKind>,
+    /// Its grace period.
+    pub grace_period_s: Option<i64>,
+    /// Stop request → last container exit.
+    pub delete_to_exit: Option<f64>,
+    /// Delete → removal from the API.
+    pub delete_to_removed: Option<f64>,
+    /// Delete → endpoint not ready (or removed).
+    pub endpoint_lag: Option<f64>,
+    /// True when a delete request was seen.
+    pub deleted: bool,
+    /// True when any container ran a preStop hook.
+    pub prestop_seen: bool,
+    /// The longest preStop hook of its containers.
+    pub prestop_max_s: Option<f64>,
+    /// Total stop duration (stuck Pods: how long so far).
+    pub duration_s: Option<f64>,
+}
+
+impl PodDigest {
+    /// The digest of one Pod's report.
+    pub fn of(p: &PodReport) -> PodDigest {
+        let delete = p.stage_at(Stage::DeleteRequested);
+        let since_delete = |stage: Option<crate::time::Instant>| Some(delete?.secs_until(&stage?));
+        let prestop_max_s = p.containers.iter().filter_map(|c| c.prestop_s).reduce(f64::max);
+        PodDigest {
+            display_name: p.display_name(),
+            namespace: p.namespace.clone().unwrap_or_else(|| "?".into()),
+            workload: workload_key(p),
+            node: p.node.clone().unwrap_or_else(|| "?".into()),
+            outcome: p.outcome,
+            findings: p.findings.iter().map(|f| f.kind).collect(),
+            grace_period_s: p.grace_period_s,
+            delete_to_exit: delete_to_exit(p),
+            delete_to_removed: since_delete(p.stage_at(Stage::Removed)),
+            endpoint_lag: since_delete(p.stage_at(Stage::EndpointNotReady).or(p.stage_at(Stage::EndpointRemoved))),
+            deleted: delete.is_some(),
+            prestop_seen: prestop_max_s.is_some() || p.stage_at(Stage::PrestopStarted).is_some(),
+            prestop_max_s,
+            duration_s: p.duration_s,
+        }
+    }
+
+    fn has(&self, k: FindingKind) -> bool {
+        self.findings.contains(&k)
+    }
+}
+
 fn workload_key(p: &PodReport) -> String {
     let ns = p.namespace.as_deref().unwrap_or("?");
     match &p.name {
@@ -152,18 +215,14 @@ fn workload_key(p: &PodReport) -> String {
     }
 }
 
-fn has(p: &PodReport, k: FindingKind) -> bool {
-    p.findings.iter().any(|f| f.kind == k)
-}
-
-fn group(key: String, pods: &[&PodReport]) -> GroupStats {
+fn group(key: String, pods: &[&PodDigest]) -> GroupStats {
     let mut g = GroupStats { key, pods: pods.len(), ..GroupStats::default() };
     let mut d = Vec::new();
     for p in pods {
         *g.outcomes.entry(p.outcome.name()).or_default() += 1;
-        g.sigkills += usize::from(has(p, FindingKind::Sigkill));
+        g.sigkills += usize::from(p.has(FindingKind::Sigkill));
         g.stuck += usize::from(p.outcome == Outcome::Stuck);
-        if let Some(x) = delete_to_exit(p) {
+        if let Some(x) = p.delete_to_exit {
             d.push(x);
         }
     }
@@ -171,17 +230,23 @@ fn group(key: String, pods: &[&PodReport]) -> GroupStats {
     g
 }
 
-fn groups_by(pods: &[&PodReport], key: impl Fn(&PodReport) -> String) -> Vec<GroupStats> {
-    let mut m: BTreeMap<String, Vec<&PodReport>> = BTreeMap::new();
+fn groups_by<'a>(pods: &[&'a PodDigest], key: impl Fn(&'a PodDigest) -> &'a str) -> Vec<GroupStats> {
+    let mut m: BTreeMap<&str, Vec<&PodDigest>> = BTreeMap::new();
     for p in pods {
         m.entry(key(p)).or_default().push(p);
     }
-    m.into_iter().map(|(k, v)| group(k, &v)).collect()
+    m.into_iter().map(|(k, v)| group(k.to_string(), &v)).collect()
 }
 
-/// Computes the fleet statistics; `top` bounds the offender lists.
+/// Fleet statistics of full Pod reports (`merge`, `analyze`-sized inputs).
 pub fn compute(all: &[PodReport], top: usize) -> FleetStats {
-    let stopped: Vec<&PodReport> = all.iter().filter(|p| p.outcome != Outcome::Running).collect();
+    let digests: Vec<PodDigest> = all.iter().map(PodDigest::of).collect();
+    compute_digests(&digests, top)
+}
+
+/// Fleet statistics of Pod digests; `top` bounds the offender lists.
+pub fn compute_digests(all: &[PodDigest], top: usize) -> FleetStats {
+    let stopped: Vec<&PodDigest> = all.iter().filter(|p| p.outcome != Outcome::Running).collect();
     let mut s = FleetStats { pods: all.len(), pods_stopped: stopped.len(), ..FleetStats::default() };
     for k in FindingKind::ALL {
         s.findings.insert(k.name(), 0);
@@ -190,25 +255,24 @@ pub fn compute(all: &[PodReport], top: usize) -> FleetStats {
     for p in &stopped {
         *s.outcomes.entry(p.outcome.name()).or_default() += 1;
         for f in &p.findings {
-            *s.findings.entry(f.kind.name()).or_default() += 1;
+            *s.findings.entry(f.name()).or_default() += 1;
         }
-        let exit = delete_to_exit(p);
-        if let Some(x) = exit {
+        if let Some(x) = p.delete_to_exit {
             d_exit.push(x);
             if let Some(g) = p.grace_period_s.filter(|g| *g > 0) {
                 used.push(x / g as f64);
             }
         }
-        if let (Some(d), Some(r)) = (p.stage_at(Stage::DeleteRequested), p.stage_at(Stage::Removed)) {
-            d_removed.push(d.secs_until(&r));
+        if let Some(r) = p.delete_to_removed {
+            d_removed.push(r);
         }
     }
     s.delete_to_exit = Quantiles::of(&d_exit);
     s.delete_to_removed = Quantiles::of(&d_removed);
     s.grace_used = Quantiles::of(&used);
-    s.by_namespace = groups_by(&stopped, |p| p.namespace.clone().unwrap_or_else(|| "?".into()));
-    s.by_workload = groups_by(&stopped, workload_key);
-    s.by_node = groups_by(&stopped, |p| p.node.clone().unwrap_or_else(|| "?".into()));
+    s.by_namespace = groups_by(&stopped, |p| &p.namespace);
+    s.by_workload = groups_by(&stopped, |p| &p.workload);
+    s.by_node = groups_by(&stopped, |p| &p.node);
 
     let mut sig: Vec<Offender> =
         s.by_workload.iter().filter(|g| g.sigkills > 0).map(|g| Offender { key: g.key.clone(), value: g.sigkills as f64 }).collect();
@@ -216,17 +280,14 @@ pub fn compute(all: &[PodReport], top: usize) -> FleetStats {
     sig.truncate(top);
     s.top_sigkill = sig;
     let mut longest: Vec<Offender> =
-        stopped.iter().filter_map(|p| delete_to_exit(p).map(|v| Offender { key: p.display_name(), value: round3(v) })).collect();
+        stopped.iter().filter_map(|p| p.delete_to_exit.map(|v| Offender { key: p.display_name.clone(), value: round3(v) })).collect();
     longest.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.key.cmp(&b.key)));
     longest.truncate(top);
     s.top_longest = longest;
     let mut stuck: Vec<Offender> = stopped
         .iter()
         .filter(|p| p.outcome == Outcome::Stuck)
-        .map(|p| Offender {
-            key: format!("{} on {}", p.display_name(), p.node.as_deref().unwrap_or("?")),
-            value: p.duration_s.unwrap_or(0.0),
-        })
+        .map(|p| Offender { key: format!("{} on {}", p.display_name, p.node), value: p.duration_s.unwrap_or(0.0) })
         .collect();
     stuck.sort_by(|a, b| a.key.cmp(&b.key));
     stuck.truncate(top);
@@ -235,32 +296,23 @@ pub fn compute(all: &[PodReport], top: usize) -> FleetStats {
     s
 }
 
-/// Margin added to the observed p99 of preStop + drain.
 const MARGIN: f64 = 1.25;
 const MARGIN_MIN_S: f64 = 5.0;
 
-fn recommendations(stopped: &[&PodReport]) -> Vec<Recommendation> {
-    let mut by: BTreeMap<String, Vec<&PodReport>> = BTreeMap::new();
-    for p in stopped.iter().filter(|p| p.stage_at(Stage::DeleteRequested).is_some()) {
-        by.entry(workload_key(p)).or_default().push(p);
+fn recommendations(stopped: &[&PodDigest]) -> Vec<Recommendation> {
+    let mut by: BTreeMap<&str, Vec<&PodDigest>> = BTreeMap::new();
+    for p in stopped.iter().filter(|p| p.deleted) {
+        by.entry(&p.workload).or_default().push(p);
     }
     let mut out = Vec::new();
     for (workload, pods) in by {
         // A Pod that was SIGKILLed tells only that it needed more than its grace.
-        let drains: Vec<f64> = pods.iter().filter_map(|p| delete_to_exit(p)).collect();
+        let drains: Vec<f64> = pods.iter().filter_map(|p| p.delete_to_exit).collect();
         let q = Quantiles::of(&drains);
         let grace = pods.iter().filter_map(|p| p.grace_period_s).max();
-        let killed = pods.iter().any(|p| has(p, FindingKind::Sigkill) || has(p, FindingKind::GraceOverrun));
-        let prestop_missing =
-            pods.iter().all(|p| p.containers.iter().all(|c| c.prestop_s.is_none()) && p.stage_at(Stage::PrestopStarted).is_none());
-        let lags: Vec<f64> = pods
-            .iter()
-            .filter_map(|p| {
-                let d = p.stage_at(Stage::DeleteRequested)?;
-                let e = p.stage_at(Stage::EndpointNotReady).or(p.stage_at(Stage::EndpointRemoved))?;
-                Some(d.secs_until(&e))
-            })
-            .collect();
+        let killed = pods.iter().any(|p| p.has(FindingKind::Sigkill) || p.has(FindingKind::GraceOverrun));
+        let prestop_missing = pods.iter().all(|p| !p.prestop_seen);
+        let lags: Vec<f64> = pods.iter().filter_map(|p| p.endpoint_lag).collect();
         let lag = Quantiles::of(&lags).p99;
         let suggested = q.p99.map(|p99| {
             let need = (p99 * MARGIN).max(p99 + MARGIN_MIN_S).ceil() as i64;
@@ -270,7 +322,7 @@ fn recommendations(stopped: &[&PodReport]) -> Vec<Recommendation> {
                 need
             }
         });
-        let prestop_short = pods.iter().filter_map(|p| p.containers.iter().filter_map(|c| c.prestop_s).reduce(f64::max)).reduce(f64::max);
+        let prestop_short = pods.iter().filter_map(|p| p.prestop_max_s).reduce(f64::max);
         let mut advice = Vec::new();
         if let (Some(sg), Some(g)) = (suggested, grace) {
             if sg > g {
@@ -294,7 +346,7 @@ fn recommendations(stopped: &[&PodReport]) -> Vec<Recommendation> {
             continue;
         }
         out.push(Recommendation {
-            workload,
+            workload: workload.to_string(),
             grace_period_s: grace,
             observed_p99_s: q.p99,
             suggested_grace_s: suggested,

@@ -5,7 +5,7 @@ use crate::audit::{self, Progress, Shard};
 use crate::cli::{AuditArgs, OutputFormat};
 use crate::model::Report;
 use crate::report;
-use crate::stats::{self, FleetStats};
+use crate::stats::{self, FleetStats, PodDigest};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::sync::atomic::Ordering;
@@ -25,13 +25,36 @@ pub fn run(args: AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
     let total = if wants_bar { audit::total_bytes(&args.paths) } else { 0 };
     let progress = Progress { total, ..Progress::default() };
     let bar = show_progress(c.quiet, &progress);
-    let result = audit::run(&args.paths, &opts, shard, &progress);
+    let select = common::report_filter(c)?;
+    // Statistics alone need only a digest of each Pod: keep that, not the
+    // reports, so memory does not grow with the fleet.
+    let stats_only = matches!(c.output, OutputFormat::Table | OutputFormat::Wide | OutputFormat::Markdown);
+    let result = if stats_only {
+        audit::run_keeping(&args.paths, &opts, shard, &progress, &|mut r: Report| {
+            select(&mut r);
+            let digests: Vec<PodDigest> = r.pods.drain(..).map(|p| PodDigest::of(&p)).collect();
+            if !c.verbose {
+                // Per-input line counts are shown only with -v (one per Pod log file, thousands).
+                r.inputs.clear();
+            }
+            (r, digests)
+        })
+        .map(|(parts, warnings)| {
+            let (reports, digests): (Vec<Report>, Vec<Vec<PodDigest>>) = parts.into_iter().unzip();
+            (audit::combine(reports, warnings), digests.concat())
+        })
+    } else {
+        audit::run(&args.paths, &opts, shard, &progress).map(|mut r| {
+            select(&mut r);
+            (r, Vec::new())
+        })
+    };
     if let Some((bar, handle)) = bar {
         bar.finish_and_clear();
         let _ = handle.join();
     }
-    let mut report = common::filter_report(result?, c)?;
-    let stats = stats::compute(&report.pods, args.top);
+    let (mut report, digests) = result?;
+    let stats = if stats_only { stats::compute_digests(&digests, args.top) } else { stats::compute(&report.pods, args.top) };
     if let Some(s) = shard {
         report.warnings.push(format!("shard {}/{}: only the nodes this shard owns are included", s.index, s.count));
     }

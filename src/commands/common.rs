@@ -44,11 +44,17 @@ pub fn load_specs(
 
 /// Applies the Pod filters (`--pod`, `-n`, `--node`, `--since`, `--until`) to a report.
 pub fn filter_report(mut report: Report, common: &CommonArgs) -> Result<Report, Box<dyn std::error::Error>> {
+    report_filter(common)?(&mut report);
+    Ok(report)
+}
+
+/// The `--pod`/`--namespace`/`--node`/`--since`/`--until` selection as a
+/// function, for applying to each node's report as it is made (`audit`).
+pub fn report_filter(common: &CommonArgs) -> Result<impl Fn(&mut Report) + Sync + '_, Box<dyn std::error::Error>> {
     let opts = options(common)?;
     let since = parse_bound("--since", common.since.as_deref(), &opts.zone)?;
     let until = parse_bound("--until", common.until.as_deref(), &opts.zone)?;
-    filter(&mut report, common, since, until);
-    Ok(report)
+    Ok(move |report: &mut Report| filter(report, common, since, until))
 }
 
 /// True when output goes to a terminal (and not to `--out`).
