@@ -127,13 +127,19 @@ use serde_json::{json, Value};
 
 const USAGE: &str = "usage: gen_archive --out DIR [--pods N] [--seed S] [--nodes K] [--gzip]";
 
-/// Parsed command-line arguments.
-struct Args {
-    out: PathBuf,
-    pods: usize,
-    seed: u64,
-    nodes: usize,
-    gzip: bool,
+/// What to generate (the command-line arguments; `benches/audit_archive.rs`
+/// fills it in directly).
+pub struct Args {
+    /// The archive directory to write (the truth goes beside it).
+    pub out: PathBuf,
+    /// Number of Pods.
+    pub pods: usize,
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Number of worker nodes.
+    pub nodes: usize,
+    /// Write the journal dumps as `*.log.gz`.
+    pub gzip: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -181,7 +187,7 @@ fn main() {
 }
 
 /// Plans the nodes and Pods, simulates every Pod, writes the archive.
-fn run(args: &Args) -> io::Result<()> {
+pub fn run(args: &Args) -> io::Result<()> {
     let mut rng = Rng::new(args.seed);
     let profiles = plan_nodes(&mut rng, args.nodes);
     let pods = plan_pods(&mut rng, &profiles, args.pods);

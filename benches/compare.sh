@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Side-by-side figures for the README: `podmortem audit` against `rg` counting
+# a handful of literal markers over the same files, and against `zcat` over the
+# same .tar.gz, on a generated kind archive; then peak RSS at that size and at
+# about 1 GB.
+#
+#   benches/compare.sh                 # 6,000 Pods, 10 nodes (264 MB) and 27,500 Pods, 40 nodes (1 GB)
+#   PODS=1200 NODES=2 BIG_PODS=0 benches/compare.sh   # quick look, no 1 GB run
+#
+# Needs rg, hyperfine and GNU time (/usr/bin/time) on the PATH; writes under $WORK.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PODS=${PODS:-6000} NODES=${NODES:-10} BIG_PODS=${BIG_PODS:-27500} BIG_NODES=${BIG_NODES:-40}
+WORK=${WORK:-/tmp/podmortem-compare}
+for tool in rg hyperfine /usr/bin/time zcat; do
+    command -v "$tool" >/dev/null || { echo "compare.sh: $tool is needed" >&2; exit 2; }
+done
+cargo build --release --quiet --bin podmortem --example gen_archive
+PM=$PWD/target/release/podmortem
+GEN=$PWD/target/release/examples/gen_archive
+mkdir -p "$WORK"
+rm -rf "$WORK/archive" "$WORK/archive.tar.gz" "$WORK/big"
+"$GEN" --out "$WORK/archive" --pods "$PODS" --nodes "$NODES" --seed 7
+tar -C "$WORK" -czf "$WORK/archive.tar.gz" archive
+echo "archive: $(du -s --apparent-size --block-size=1M "$WORK/archive" | cut -f1) MB in $(find "$WORK/archive" -type f | wc -l) files; tar.gz: $(du --block-size=1M "$WORK/archive.tar.gz" | cut -f1) MB"
+
+MARKERS=(-e StopContainer -e 'Kill container' -e TearDown -e UnmountVolume -e 'Killing container' -e 'SyncLoop DELETE' -e TaskExit)
+hyperfine --warmup 2 --runs 10 --style basic \
+    -n "rg -c -F (7 markers), directory" "rg -c -F ${MARKERS[*]@Q} $WORK/archive" \
+    -n "podmortem audit, directory" "$PM audit $WORK/archive" \
+    -n "zcat, tar.gz" "zcat $WORK/archive.tar.gz" \
+    -n "podmortem audit, tar.gz" "$PM audit $WORK/archive.tar.gz"
+
+rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
+echo "peak RSS, audit -o table, directory: $(rss "$PM" audit "$WORK/archive") KB"
+echo "peak RSS, audit -o table, tar.gz:    $(rss "$PM" audit "$WORK/archive.tar.gz") KB"
+if [ "$BIG_PODS" -gt 0 ]; then
+    "$GEN" --out "$WORK/big" --pods "$BIG_PODS" --nodes "$BIG_NODES" --seed 8
+    echo "big archive: $(du -s --apparent-size --block-size=1M "$WORK/big" | cut -f1) MB"
+    echo "peak RSS, audit -o table, 1 GB directory: $(rss "$PM" audit "$WORK/big") KB"
+fi
