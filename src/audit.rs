@@ -199,7 +199,7 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
 
 /// Reads a `.tar`/`.tar.gz` as a stream; a node's files are correlated as
 /// soon as the archive moves on to another node.
-fn read_archive<T>(
+fn read_archive<T: Send>(
     path: &Path,
     opts: &Options,
     shard: Option<Shard>,
@@ -246,18 +246,46 @@ struct NodeBatch {
     version: Option<String>,
 }
 
-fn read_tar_stream<R: Read, T>(
+fn read_tar_stream<R: Read, T: Send>(
     reader: R,
     display: &str,
     opts: &Options,
     shard: Option<Shard>,
     keep: Keep<T>,
 ) -> Result<Vec<NodeOutcome<T>>, InputError> {
+    // A node whose files have all been read is correlated on its own thread
+    // while the stream moves on to the next node (one node waits at most).
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<NodeBatch>(1);
+        let builder = scope.spawn(move || rx.into_iter().map(|b| finish(b, opts, keep)).collect::<Vec<_>>());
+        let read = read_tar_entries(reader, display, shard, &mut |b| {
+            let _ = tx.send(b);
+        });
+        drop(tx);
+        let mut out = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (files, warnings) = read?;
+        if files == 0 && out.is_empty() && shard.is_none() {
+            return Err(InputError { message: format!("{display}: no log files found in this archive") });
+        }
+        if !warnings.is_empty() {
+            out.push(NodeOutcome::Done(keep(combine(Vec::new(), warnings)), None));
+        }
+        Ok(out)
+    })
+}
+
+/// Reads the archive's entries, handing each node's files to `done` when
+/// the stream leaves that node. Returns the number of files read and warnings.
+fn read_tar_entries<R: Read>(
+    reader: R,
+    display: &str,
+    shard: Option<Shard>,
+    done: &mut dyn FnMut(NodeBatch),
+) -> Result<(u32, Vec<String>), InputError> {
     let parser = LineParser::new();
     let mut archive = tar::Archive::new(reader);
     let entries =
         archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", input::io_reason(&e)) })?;
-    let mut out = Vec::new();
     let mut warnings = Vec::new();
     let mut batch: Option<NodeBatch> = None;
     let mut index = 0u32;
@@ -283,7 +311,7 @@ fn read_tar_stream<R: Read, T>(
         }
         if batch.as_ref().is_some_and(|b| b.node != node) {
             if let Some(b) = batch.take() {
-                out.push(finish(b, opts, keep));
+                done(b);
             }
         }
         let b = batch.get_or_insert_with(|| NodeBatch { node: node.clone(), files: Vec::new(), version: None });
@@ -315,15 +343,9 @@ fn read_tar_stream<R: Read, T>(
         index += 1;
     }
     if let Some(b) = batch.take() {
-        out.push(finish(b, opts, keep));
+        done(b);
     }
-    if index == 0 && out.is_empty() && shard.is_none() {
-        return Err(InputError { message: format!("{display}: no log files found in this archive") });
-    }
-    if !warnings.is_empty() {
-        out.push(NodeOutcome::Done(keep(combine(Vec::new(), warnings)), None));
-    }
-    Ok(out)
+    Ok((index, warnings))
 }
 
 /// Correlates one node's files (or defers them when they carry no year).

@@ -193,14 +193,7 @@ pub fn parse_rfc3339_prefix(s: &str) -> Option<(Stamp, usize)> {
     if b.len() < 19 {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = s.get(r)?;
-        if part.bytes().all(|c| c.is_ascii_digit()) {
-            part.parse().ok()
-        } else {
-            None
-        }
-    };
+    let num = |r: std::ops::Range<usize>| decimal(b.get(r)?);
     if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
         return None;
     }
@@ -253,20 +246,18 @@ pub fn frac_to_nanos(frac: &str) -> (u32, u8) {
     (n, digits as u8)
 }
 
+/// The value of a short run of ASCII digits (a date or clock field); `None` if any byte is not a digit.
+fn decimal(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+}
+
 /// Parses `hh:mm:ss[.frac]`, returning (h, m, s, nanos, digits, consumed).
 pub fn parse_clock(s: &str) -> Option<(u32, u32, u32, u32, u8, usize)> {
     let b = s.as_bytes();
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return None;
     }
-    let d = |r: std::ops::Range<usize>| -> Option<u32> {
-        let p = s.get(r)?;
-        if p.bytes().all(|c| c.is_ascii_digit()) {
-            p.parse().ok()
-        } else {
-            None
-        }
-    };
+    let d = |r: std::ops::Range<usize>| decimal(b.get(r)?);
     let (h, m, sec) = (d(0..2)?, d(3..5)?, d(6..8)?);
     if h > 23 || m > 59 || sec > 60 {
         return None;

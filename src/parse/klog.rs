@@ -26,6 +26,8 @@ pub struct KlogLine<'a> {
     pub rest: &'a str,
     /// The fields of a kubelet `--logging-format=json` line, when it was one.
     pub json: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The `key=value` pairs of `rest`, split once (values as written).
+    raw_pairs: Vec<(&'a str, &'a str)>,
 }
 
 impl<'a> KlogLine<'a> {
@@ -37,7 +39,7 @@ impl<'a> KlogLine<'a> {
                 other => Cow::Owned(other.to_string()),
             });
         }
-        KvIter::new(self.rest).value_of(key)
+        self.raw_pairs.iter().find(|(k, _)| *k == key).map(|(_, raw)| unquote_value(raw))
     }
 
     /// A kubelet `--logging-format=json` line (`{"ts":…,"caller":…,"msg":…,"v":2,…}`).
@@ -51,7 +53,16 @@ impl<'a> KlogLine<'a> {
         let t = chrono::DateTime::from_timestamp_micros(micros)?;
         let level = if map.contains_key("err") && !map.contains_key("v") { 'E' } else { 'I' };
         let source: &'static str = "json";
-        Some(KlogLine { level, stamp: Stamp::from_utc(t, 6), source, msg: Cow::Owned(msg), structured: true, rest: "", json: Some(map) })
+        Some(KlogLine {
+            level,
+            stamp: Stamp::from_utc(t, 6),
+            source,
+            msg: Cow::Owned(msg),
+            structured: true,
+            rest: "",
+            json: Some(map),
+            raw_pairs: Vec::new(),
+        })
     }
 
     /// All structured pairs, in order.
@@ -126,10 +137,12 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
     let stamp = Stamp { year: None, year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: None };
     if text.starts_with('"') {
         if let Some((msg, used)) = unquote_go(text) {
-            return Some(KlogLine { level, stamp, source, msg, structured: true, rest: &text[used..], json: None });
+            let rest = &text[used..];
+            let raw_pairs = KvIter::new(rest).raw().collect();
+            return Some(KlogLine { level, stamp, source, msg, structured: true, rest, json: None, raw_pairs });
         }
     }
-    Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "", json: None })
+    Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "", json: None, raw_pairs: Vec::new() })
 }
 
 /// Unquotes a Go `strconv.Quote` string at the start of `s`. Returns the
@@ -225,6 +238,11 @@ impl<'a> KvIter<'a> {
         };
         self.s = &v[used..];
         Some((key, &v[..used]))
+    }
+
+    /// The pairs with their values as written (quotes and escapes kept).
+    pub fn raw(mut self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        std::iter::from_fn(move || self.next_raw())
     }
 
     /// The value of the first pair named `key`, unquoted; other values are skipped, not unquoted.
