@@ -32,10 +32,11 @@ pub fn run(args: AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
     let result = if stats_only {
         audit::run_keeping(&args.paths, &opts, shard, &progress, &|mut r: Report| {
             select(&mut r);
-            let digests: Vec<PodDigest> = r.pods.drain(..).map(|p| PodDigest::of(&p)).collect();
+            // Taken, not drained: the reports' buffer goes too.
+            let digests: Vec<PodDigest> = std::mem::take(&mut r.pods).iter().map(PodDigest::of).collect();
             if !c.verbose {
                 // Per-input line counts are shown only with -v (one per Pod log file, thousands).
-                r.inputs.clear();
+                r.inputs = Vec::new();
             }
             (r, digests)
         })
