@@ -372,6 +372,8 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
             MAX_LINE >> 20
         ));
     }
+    // The node's facts wait here until all its files are read: no growth slack.
+    col.res.events.shrink_to_fit();
     Ok(col.res)
 }
 
