@@ -7,4 +7,5 @@ fuzz_target!(|data: &[u8]| {
     let e = podmortem::envelope::split(&line);
     let _ = podmortem::envelope::parse_cri(&e.body);
     let _ = podmortem::envelope::is_journal_banner(&line);
+    let _ = podmortem::envelope::journald_ident(data);
 });
