@@ -89,6 +89,12 @@ enum NodeOutcome<T> {
     Deferred(Vec<FileResult>, Vec<String>),
 }
 
+/// A node's inputs: its files, or its directory, walked when its turn comes.
+enum NodeInputs {
+    Found(Vec<InputSpec>),
+    Dir(PathBuf),
+}
+
 /// What the caller keeps of each node's report, made as soon as the node is
 /// correlated (the report itself can be dropped then).
 pub type Keep<'a, T> = &'a (dyn Fn(Report) -> T + Sync);
@@ -123,28 +129,61 @@ pub fn run_keeping<T: Send>(
     let mut warnings = Vec::new();
     let mut outcomes: Vec<NodeOutcome<T>> = Vec::new();
     if !plain.is_empty() {
-        let plain: Vec<String> = plain.into_iter().cloned().collect();
-        let (specs, w) = input::discover(&plain)?;
-        warnings.extend(w);
-        let mut groups: BTreeMap<String, Vec<InputSpec>> = BTreeMap::new();
-        for s in specs {
-            groups.entry(node_key(&s)).or_default().push(s);
+        // A directory of node directories (kind's layout) is walked one node
+        // at a time, in that node's task; anything else is walked up front.
+        let mut groups: BTreeMap<String, NodeInputs> = BTreeMap::new();
+        let mut rest: Vec<String> = Vec::new();
+        for p in &plain {
+            match input::node_dirs_of(Path::new(p.as_str())) {
+                Some(dirs) => {
+                    for d in dirs {
+                        let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                        groups.insert(name, NodeInputs::Dir(d));
+                    }
+                }
+                None => rest.push(p.to_string()),
+            }
+        }
+        if !rest.is_empty() {
+            let (specs, w) = input::discover(&rest)?;
+            warnings.extend(w);
+            for s in specs {
+                match groups.entry(node_key(&s)).or_insert_with(|| NodeInputs::Found(Vec::new())) {
+                    NodeInputs::Found(v) => v.push(s),
+                    NodeInputs::Dir(_) => {}
+                }
+            }
         }
         groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
         // Enough nodes to keep every thread busy: one node per thread, its
         // files in turn, so only as many nodes' facts are in memory as there are threads.
         let files_in_parallel = groups.len() < rayon::current_num_threads();
+        let lazy_only = rest.is_empty() && shard.is_none();
+        let found = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<NodeOutcome<T>, InputError>> = groups
             .into_par_iter()
-            .map(|(_, specs)| {
+            .map(|(_, inputs)| {
+                let (specs, walk_warnings) = match inputs {
+                    NodeInputs::Found(specs) => (specs, Vec::new()),
+                    NodeInputs::Dir(d) => input::discover_dir(&d),
+                };
+                found.fetch_add(specs.len(), Ordering::Relaxed);
                 let read = pipeline::read_inputs(&specs, files_in_parallel);
-                let bytes: u64 = specs.iter().filter_map(|s| s.path.as_ref()).filter_map(|p| p.metadata().ok()).map(|m| m.len()).sum();
-                progress.done.fetch_add(bytes, Ordering::Relaxed);
-                read.map(|(files, w)| node_outcome(files, w, opts, keep))
+                if progress.total > 0 {
+                    let bytes: u64 = specs.iter().filter_map(|s| s.path.as_ref()).filter_map(|p| p.metadata().ok()).map(|m| m.len()).sum();
+                    progress.done.fetch_add(bytes, Ordering::Relaxed);
+                }
+                read.map(|(files, mut w)| {
+                    w.splice(0..0, walk_warnings);
+                    node_outcome(files, w, opts, keep)
+                })
             })
             .collect();
         for r in results {
             outcomes.push(r?);
+        }
+        if lazy_only && found.load(Ordering::Relaxed) == 0 {
+            return Err(InputError { message: format!("{}: no log files found in this directory", plain[0]) });
         }
     }
     let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> =

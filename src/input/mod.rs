@@ -85,6 +85,37 @@ pub fn discover(paths: &[String]) -> Result<(Vec<InputSpec>, Vec<String>), Input
     Ok((specs, warnings))
 }
 
+/// The inputs under one directory, with the walk's warnings; finding none
+/// is not an error here (`audit` walks each node directory in its turn).
+pub fn discover_dir(root: &Path) -> (Vec<InputSpec>, Vec<String>) {
+    let (mut specs, mut warnings) = (Vec::new(), Vec::new());
+    walk_dir(root, &mut specs, &mut warnings, &mut NodeCache::default());
+    (specs, warnings)
+}
+
+/// The node directories of `dir` when it is a directory of node directories
+/// and nothing else that could hold logs (kind's export layout: node
+/// directories beside `kind-version.txt`); `None` for any other shape.
+pub fn node_dirs_of(dir: &Path) -> Option<Vec<PathBuf>> {
+    let is_node = |d: &Path| NODE_MARKERS.iter().any(|f| d.join(f).is_file());
+    if is_node(dir) {
+        return None;
+    }
+    let mut nodes = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() && is_node(&path) {
+            nodes.push(path);
+        } else if !(path.is_file() && (NOT_LOGS.contains(&name.as_str()) || name.starts_with('.') || name.ends_with(".md"))) {
+            return None;
+        }
+    }
+    nodes.sort();
+    (!nodes.is_empty()).then_some(nodes)
+}
+
 fn stdin_spec() -> InputSpec {
     InputSpec { display: "-".into(), path: None, node_hint: None, version_hint: None, skip_idents: Vec::new(), explicit: true }
 }
