@@ -89,10 +89,12 @@ enum NodeOutcome<T> {
     Deferred(Vec<FileResult>, Vec<String>),
 }
 
-/// A node's inputs: its files, or its directory, walked when its turn comes.
-enum NodeInputs {
-    Found(Vec<InputSpec>),
-    Dir(PathBuf),
+/// A node's inputs: files already found, and node directories to walk when
+/// its turn comes (nodes of the same name in two PATHs are one node, as before).
+#[derive(Default)]
+struct NodeInputs {
+    found: Vec<InputSpec>,
+    dirs: Vec<PathBuf>,
 }
 
 /// What the caller keeps of each node's report, made as soon as the node is
@@ -138,7 +140,7 @@ pub fn run_keeping<T: Send>(
                 Some(dirs) => {
                     for d in dirs {
                         let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                        groups.insert(name, NodeInputs::Dir(d));
+                        groups.entry(name).or_default().dirs.push(d);
                     }
                 }
                 None => rest.push(p.to_string()),
@@ -148,10 +150,7 @@ pub fn run_keeping<T: Send>(
             let (specs, w) = input::discover(&rest)?;
             warnings.extend(w);
             for s in specs {
-                match groups.entry(node_key(&s)).or_insert_with(|| NodeInputs::Found(Vec::new())) {
-                    NodeInputs::Found(v) => v.push(s),
-                    NodeInputs::Dir(_) => {}
-                }
+                groups.entry(node_key(&s)).or_default().found.push(s);
             }
         }
         groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
@@ -163,10 +162,12 @@ pub fn run_keeping<T: Send>(
         let results: Vec<Result<NodeOutcome<T>, InputError>> = groups
             .into_par_iter()
             .map(|(_, inputs)| {
-                let (specs, walk_warnings) = match inputs {
-                    NodeInputs::Found(specs) => (specs, Vec::new()),
-                    NodeInputs::Dir(d) => input::discover_dir(&d),
-                };
+                let (mut specs, mut walk_warnings) = (inputs.found, Vec::new());
+                for d in &inputs.dirs {
+                    let (s, w) = input::discover_dir(d);
+                    specs.extend(s);
+                    walk_warnings.extend(w);
+                }
                 found.fetch_add(specs.len(), Ordering::Relaxed);
                 let read = pipeline::read_inputs(&specs, files_in_parallel);
                 if progress.total > 0 {

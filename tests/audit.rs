@@ -81,6 +81,22 @@ fn audit_matches_analyze_per_pod() {
 }
 
 #[test]
+fn same_node_name_in_two_paths_keeps_both_nodes_pods() {
+    // Two exports whose node directories share a name (every kind cluster
+    // has a `kind-worker`): every Pod of both is in the audit.
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    copy_dir(&fixtures().join("rollout-no-prestop/kind-worker"), &a.join("kind-worker"));
+    copy_dir(&fixtures().join("seed-article/kind-control-plane"), &b.join("kind-worker"));
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let mut expected = pod_keys(&json(&["audit", "-o", "json", a]));
+    expected.extend(pod_keys(&json(&["audit", "-o", "json", b])));
+    expected.sort();
+    assert_eq!(expected.len(), 4);
+    assert_eq!(pod_keys(&json(&["audit", "-o", "json", a, b])), expected);
+}
+
+#[test]
 fn tar_gz_and_directory_agree() {
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("kind-logs");
