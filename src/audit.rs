@@ -3,7 +3,7 @@
 //! disk), correlated one node at a time so memory follows a node's Pods,
 //! not the size of the fleet. `--shard I/N` keeps a stable share of nodes.
 
-use crate::input::{self, FileResult, InputError, InputSpec, NOT_LOGS};
+use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{PodReport, Report, Summary, SCHEMA};
 use crate::parse::LineParser;
 use crate::pipeline::{self, Options};
@@ -154,9 +154,6 @@ pub fn run_keeping<T: Send>(
             }
         }
         groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
-        // Enough nodes to keep every thread busy: one node per thread, its
-        // files in turn, so only as many nodes' facts are in memory as there are threads.
-        let files_in_parallel = groups.len() < rayon::current_num_threads();
         let lazy_only = rest.is_empty() && shard.is_none();
         let found = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<NodeOutcome<T>, InputError>> = groups
@@ -169,7 +166,7 @@ pub fn run_keeping<T: Send>(
                     walk_warnings.extend(w);
                 }
                 found.fetch_add(specs.len(), Ordering::Relaxed);
-                let read = pipeline::read_inputs(&specs, files_in_parallel);
+                let read = pipeline::read_all(&specs);
                 if progress.total > 0 {
                     let bytes: u64 = specs.iter().filter_map(|s| s.path.as_ref()).filter_map(|p| p.metadata().ok()).map(|m| m.len()).sum();
                     progress.done.fetch_add(bytes, Ordering::Relaxed);
@@ -362,7 +359,7 @@ fn read_tar_entries<R: Read>(
             b.version = Some(v.trim().to_string()).filter(|v| !v.is_empty());
             continue;
         }
-        if NOT_LOGS.contains(&name.as_str()) || name.starts_with('.') || name.ends_with(".md") {
+        if input::is_not_log(&name) {
             continue;
         }
         let node_name = node.rsplit('/').next().unwrap_or(&node).to_string();

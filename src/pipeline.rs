@@ -31,17 +31,9 @@ pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError
 /// Reads every input in parallel; an unreadable input named on the command
 /// line is an error, one found in a directory a warning.
 pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
-    read_inputs(specs, true)
-}
-
-/// Reads the inputs, in parallel or one after another (`audit` already
-/// reads one node per thread; files read in parallel within a node too would
-/// let a waiting thread start yet another node and hold its facts as well).
-pub fn read_inputs(specs: &[InputSpec], parallel: bool) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
     let parser = LineParser::new();
-    let read = |(i, s): (usize, &InputSpec)| input::read_input(s, i as u32, &parser);
     let results: Vec<Result<FileResult, InputError>> =
-        if parallel { specs.par_iter().enumerate().map(read).collect() } else { specs.iter().enumerate().map(read).collect() };
+        specs.par_iter().enumerate().map(|(i, s)| input::read_input(s, i as u32, &parser)).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
     for (r, spec) in results.into_iter().zip(specs) {

@@ -49,6 +49,11 @@ impl std::error::Error for InputError {}
 pub const NOT_LOGS: &[&str] =
     &["kind-version.txt", "kubernetes-version.txt", "docker-info.txt", "inspect.json", "images.log", "alternatives.log"];
 
+/// True for a file name a walk passes over: a known non-log file, a hidden file, a README.
+pub fn is_not_log(name: &str) -> bool {
+    NOT_LOGS.contains(&name) || name.starts_with('.') || name.ends_with(".md")
+}
+
 /// Expands PATHs into inputs. No PATH (or `-`) means stdin.
 pub fn discover(paths: &[String]) -> Result<(Vec<InputSpec>, Vec<String>), InputError> {
     let mut specs = Vec::new();
@@ -97,8 +102,7 @@ pub fn discover_dir(root: &Path) -> (Vec<InputSpec>, Vec<String>) {
 /// and nothing else that could hold logs (kind's export layout: node
 /// directories beside `kind-version.txt`); `None` for any other shape.
 pub fn node_dirs_of(dir: &Path) -> Option<Vec<PathBuf>> {
-    let is_node = |d: &Path| NODE_MARKERS.iter().any(|f| d.join(f).is_file());
-    if is_node(dir) {
+    if has_node_markers(dir) {
         return None;
     }
     let mut nodes = Vec::new();
@@ -106,9 +110,9 @@ pub fn node_dirs_of(dir: &Path) -> Option<Vec<PathBuf>> {
         let entry = entry.ok()?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_dir() && is_node(&path) {
+        if path.is_dir() && has_node_markers(&path) {
             nodes.push(path);
-        } else if !(path.is_file() && (NOT_LOGS.contains(&name.as_str()) || name.starts_with('.') || name.ends_with(".md"))) {
+        } else if !(path.is_file() && is_not_log(&name)) {
             return None;
         }
     }
@@ -170,7 +174,7 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
         if NODE_MARKERS.contains(&name.as_str()) {
             listed.insert(path.clone().into_os_string());
         }
-        if NOT_LOGS.contains(&name.as_str()) || name.starts_with('.') || name.ends_with(".md") {
+        if is_not_log(&name) {
             continue;
         }
         files.push((path, name));
@@ -231,5 +235,10 @@ fn node_named(d: &Path) -> Option<(String, Option<String>)> {
 
 /// The node directory a file lives in (kind layout), with its version file.
 fn node_of(path: &Path, cache: &mut NodeCache) -> Option<(String, Option<String>)> {
-    nearest_node(path, cache, |d| NODE_MARKERS.iter().any(|f| d.join(f).is_file()))
+    nearest_node(path, cache, has_node_markers)
+}
+
+/// True when `d` holds one of the files that mark a node directory (looked up on disk).
+fn has_node_markers(d: &Path) -> bool {
+    NODE_MARKERS.iter().any(|f| d.join(f).is_file())
 }

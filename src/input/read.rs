@@ -67,8 +67,6 @@ struct Collector {
     rollover: RolloverTracker,
     /// Facts already stored (by content), with where they are in `res.events`.
     seen_facts: foldhash::HashMap<u64, usize>,
-    /// Envelope identifiers whose lines another file of the node has.
-    skip_idents: Vec<&'static str>,
 }
 
 impl Collector {
@@ -145,9 +143,6 @@ impl Collector {
             self.push(st, line, node.clone(), kind);
         }
     }
-}
-
-impl Collector {
     /// One line of a Pod's CRI log file (`pods/<ns>_<pod>_<uid>/<container>/0.log`).
     fn app_line(&mut self, id: &app::AppLogIdentity, bytes: &[u8], line_no: u32) {
         let text = utf8(bytes);
@@ -170,7 +165,7 @@ impl Collector {
 
     /// One line of a node log (kubelet, containerd, CRI-O, kernel, journal, API JSON).
     fn node_line(&mut self, bytes: &[u8], line_no: u32, spec: &InputSpec, parser: &LineParser, api: &mut ApiState) {
-        if !spec.skip_idents.is_empty() && self.skip_repeated(bytes) {
+        if !spec.skip_idents.is_empty() && self.skip_repeated(bytes, &spec.skip_idents) {
             return;
         }
         if !parser.is_relevant(bytes) {
@@ -199,9 +194,9 @@ impl Collector {
     /// True (and counted) when another file of the node has this line: kind's
     /// `journal.log` repeats `kubelet.log` and `containerd.log`. Only its full
     /// timestamp is of use, as a year anchor.
-    fn skip_repeated(&mut self, bytes: &[u8]) -> bool {
+    fn skip_repeated(&mut self, bytes: &[u8], skip_idents: &[&str]) -> bool {
         let Some((ident, body)) = envelope::journald_ident(bytes) else { return false };
-        if !self.skip_idents.iter().any(|s| s.as_bytes() == ident) {
+        if !skip_idents.iter().any(|s| s.as_bytes() == ident) {
             return false;
         }
         self.res.recognized += 1;
@@ -326,7 +321,6 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         host_cache: None,
         rollover: RolloverTracker::default(),
         seen_facts: foldhash::HashMap::default(),
-        skip_idents: spec.skip_idents.clone(),
     };
     if document_mode {
         read_documents(spec, reader, &mut col)?;

@@ -386,18 +386,18 @@ pub fn container_in_cgroup(path: &str) -> Option<String> {
 fn volume_message(msg: &str) -> Option<EventKind> {
     // Literal looks first: most messages are about something else, and each
     // wording is told apart by a fixed phrase before any regex runs.
-    if let Some(i) = msg.find("UnmountVolume started for volume \"") {
-        return unmount_started(&msg[i + 34..]);
-    }
-    if let Some(i) = msg.find("UnmountVolume.TearDown failed for volume ") {
-        // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>") : <error>`
-        let (rest, volume) = quoted(&msg[i + 41..]).ok()?;
+    if let Some((_, after)) = msg.split_once("UnmountVolume started for volume ") {
+        // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`: the last UID mention.
+        let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;
-        let (uid, error) = rest.match_indices("(UID: \"").find_map(|(j, m)| {
-            let v = &rest[j + m.len()..];
-            let close = v.find('"')?;
-            v[close..].strip_prefix("\") : ").map(|error| (&v[..close], error))
-        })?;
+        let (uid, _) = uid_followed_by(rest, rest.rmatch_indices(UID_MENTION), "\")")?;
+        return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume: volume.to_string() });
+    }
+    if let Some((_, after)) = msg.split_once("UnmountVolume.TearDown failed for volume ") {
+        // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>") : <error>`: the first UID mention.
+        let (rest, volume) = quoted(after).ok()?;
+        let rest = rest.strip_prefix(' ')?;
+        let (uid, error) = uid_followed_by(rest, rest.match_indices(UID_MENTION), "\") : ")?;
         return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(uid), volume: volume.to_string(), error: error.to_string() });
     }
     if msg.starts_with("operationExecutor.UnmountVolume failed") {
@@ -443,18 +443,22 @@ fn pod_uid_of_volume(unique: &str) -> Option<&str> {
     (shaped && rest[36..].starts_with('-')).then_some(uid)
 }
 
-/// `…UnmountVolume started for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`,
-/// from just after the opening quote of the volume name. The UID is the last
-/// `(UID: "…")` of the message.
-fn unmount_started(after: &str) -> Option<EventKind> {
-    let end = after.find('"')?;
-    let (volume, rest) = (&after[..end], after[end + 1..].strip_prefix(' ')?);
-    let uid = rest.rmatch_indices("(UID: \"").find_map(|(i, m)| {
-        let v = &rest[i + m.len()..];
+/// How kubelet names a Pod UID inside a volume message.
+const UID_MENTION: &str = "(UID: \"";
+
+/// The UID of the first of `mentions` (positions of [`UID_MENTION`] in
+/// `text`, in the order to try) whose closing quote is followed by `suffix`,
+/// with the text after that suffix.
+fn uid_followed_by<'a, 'm>(
+    text: &'a str,
+    mut mentions: impl Iterator<Item = (usize, &'m str)>,
+    suffix: &str,
+) -> Option<(&'a str, &'a str)> {
+    mentions.find_map(|(i, _)| {
+        let v = &text[i + UID_MENTION.len()..];
         let close = v.find('"')?;
-        v[close..].starts_with("\")").then(|| &v[..close])
-    })?;
-    Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume: volume.to_string() })
+        v[close..].strip_prefix(suffix).map(|after| (&v[..close], after))
+    })
 }
 
 fn uid_pod(uid: &str) -> PodRef {
