@@ -251,11 +251,15 @@ fn read_archive<T: Send>(
     let gz = head.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
     // Decompression runs on its own thread, feeding the parser through a
     // bounded channel: the two stages overlap on two cores.
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(8);
+    // Chunks the reader is done with come back for reuse: no fresh pages
+    // to fault in for every megabyte of the archive.
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
+    let (recycle, recycled) = mpsc::channel::<Vec<u8>>();
     let producer = std::thread::spawn(move || {
         let mut src: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(head)) } else { Box::new(head) };
         loop {
-            let mut chunk = vec![0u8; 1 << 20];
+            let mut chunk = recycled.try_recv().unwrap_or_default();
+            chunk.resize(CHUNK, 0);
             match src.read(&mut chunk) {
                 Ok(0) => break,
                 Ok(n) => {
@@ -271,10 +275,13 @@ fn read_archive<T: Send>(
             }
         }
     });
-    let result = read_tar_stream(ChannelReader { rx, buf: Vec::new(), pos: 0 }, &display, opts, shard, keep);
+    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, opts, shard, keep);
     let _ = producer.join();
     result
 }
+
+/// Bytes the decompressing thread hands over at a time.
+const CHUNK: usize = 256 << 10;
 
 /// One node's files while the archive is on it.
 struct NodeBatch {
@@ -371,7 +378,8 @@ fn read_tar_entries<R: Read>(
             skip_idents: if name == "journal.log" || name == "journal.log.gz" { vec!["kubelet", "containerd"] } else { vec![] },
             explicit: false,
         };
-        let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(256 * 1024, entry)))
+        let capacity = input::buffer_size(entry.size());
+        let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(capacity, entry)))
             .map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, input::io_reason(&e)) })?;
         match input::read_from(&spec, reader, b.files.len() as u32, &parser) {
             Ok(f) => b.files.push(f),
@@ -424,6 +432,8 @@ impl<R: Read> Read for CountingReader<R> {
 /// Reads the decompressed chunks the producer thread sends.
 struct ChannelReader {
     rx: mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// Where read chunks go back to the decompressing thread.
+    recycle: mpsc::Sender<Vec<u8>>,
     buf: Vec<u8>,
     pos: usize,
 }
@@ -433,7 +443,10 @@ impl Read for ChannelReader {
         while self.pos >= self.buf.len() {
             match self.rx.recv() {
                 Ok(Ok(chunk)) => {
-                    self.buf = chunk;
+                    let used = std::mem::replace(&mut self.buf, chunk);
+                    if used.capacity() > 0 {
+                        let _ = self.recycle.send(used);
+                    }
                     self.pos = 0;
                 }
                 Ok(Err(e)) => return Err(e),

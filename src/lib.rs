@@ -18,6 +18,7 @@ pub mod envelope;
 pub mod event;
 pub mod findings;
 pub mod input;
+pub mod memory;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
@@ -29,6 +30,7 @@ pub mod time;
 /// (0 ran, 1 `check` failed, 2 usage or input error). Shared by the
 /// `podmortem` and `kubectl-podmortem` binaries.
 pub fn main_with_args<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> std::process::ExitCode {
+    memory::keep_peak_near_live();
     let cli = match cli::parse_args(args) {
         Ok(c) => c,
         Err(e) => {

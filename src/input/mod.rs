@@ -6,7 +6,7 @@
 
 mod read;
 
-pub use read::{maybe_gunzip, read_from, read_input, FileResult};
+pub use read::{buffer_size, maybe_gunzip, read_from, read_input, FileResult};
 
 use std::fmt;
 use std::path::{Path, PathBuf};

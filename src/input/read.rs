@@ -43,14 +43,24 @@ pub struct FileResult {
 
 const BUF_SIZE: usize = 256 * 1024;
 
+/// Read buffer for an input of `len` bytes: no larger than the input (most
+/// files of a node are small Pod logs), at most [`BUF_SIZE`].
+pub fn buffer_size(len: u64) -> usize {
+    usize::try_from(len).unwrap_or(BUF_SIZE).saturating_add(1).clamp(4096, BUF_SIZE)
+}
+
 /// Opens the input, transparently decompressing gzip.
 fn open(spec: &InputSpec) -> Result<Box<dyn BufRead + Send>, InputError> {
     let err = |e: io::Error| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) };
-    let raw: Box<dyn Read + Send> = match &spec.path {
-        Some(p) => Box::new(File::open(p).map_err(err)?),
-        None => Box::new(io::stdin()),
+    let (raw, len): (Box<dyn Read + Send>, u64) = match &spec.path {
+        Some(p) => {
+            let f = File::open(p).map_err(err)?;
+            let len = f.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+            (Box::new(f), len)
+        }
+        None => (Box::new(io::stdin()), u64::MAX),
     };
-    let mut br = BufReader::with_capacity(BUF_SIZE, raw);
+    let mut br = BufReader::with_capacity(buffer_size(len), raw);
     let head = br.fill_buf().map_err(err)?;
     if head.starts_with(&[0x1f, 0x8b]) {
         return Ok(Box::new(BufReader::with_capacity(BUF_SIZE, MultiGzDecoder::new(br))));
