@@ -175,10 +175,36 @@ pub struct Context {
     pub logs_end: HashMap<String, Instant>,
 }
 
+/// Orders events by time, then by where they were written; facts of one
+/// line keep their order. Sorts small keys and moves each event once,
+/// rather than moving whole events around while sorting.
+fn sort_by_time(events: &mut [Event]) {
+    let mut keys: Vec<(Option<Instant>, Origin, usize)> = events.iter().enumerate().map(|(i, e)| (e.at, e.origin, i)).collect();
+    keys.sort_unstable();
+    // Position `i` takes the event now at `keys[i].2`: follow each cycle of
+    // that permutation with swaps.
+    let mut placed = vec![false; events.len()];
+    for start in 0..events.len() {
+        if placed[start] {
+            continue;
+        }
+        let mut at = start;
+        loop {
+            placed[at] = true;
+            let from = keys[at].2;
+            if from == start {
+                break;
+            }
+            events.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// Builds per-Pod timelines from resolved events (any order).
 pub fn correlate(mut events: Vec<Event>, ctx: &Context) -> Vec<PodTimeline> {
     events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. }));
-    events.sort_by(|a, b| a.at.cmp(&b.at).then(a.origin.cmp(&b.origin)));
+    sort_by_time(&mut events);
     let mut ident = Identity::build(&events);
     let mut groups: HashMap<usize, PodTimeline> = HashMap::new();
     let mut order: Vec<usize> = Vec::new();

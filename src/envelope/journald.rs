@@ -11,7 +11,7 @@ pub fn parse_short(line: &str) -> Option<Envelope<'_>> {
         return None;
     }
     let rest = line[4..].trim_start_matches(' ');
-    let day_end = rest.find(' ')?;
+    let day_end = memchr::memchr(b' ', rest.as_bytes())?;
     let day: u32 = rest[..day_end].parse().ok()?;
     if !(1..=31).contains(&day) {
         return None;
@@ -32,9 +32,9 @@ pub fn parse_iso(line: &str) -> Option<Envelope<'_>> {
 
 fn host_and_ident(rest: &str, kind: EnvelopeKind, stamp: Stamp) -> Envelope<'_> {
     // With a host: "host ident[pid]: msg"; with --no-hostname: "ident[pid]: msg".
-    let first_end = rest.find(' ').unwrap_or(rest.len());
+    let first_end = memchr::memchr(b' ', rest.as_bytes()).unwrap_or(rest.len());
     let first = &rest[..first_end];
-    if first.ends_with(':') || first.contains('[') {
+    if first.ends_with(':') || memchr::memchr(b'[', first.as_bytes()).is_some() {
         if let Some((ident, body)) = split_ident(rest) {
             return Envelope {
                 kind,

@@ -6,7 +6,7 @@
 //! so the message end is found tolerantly.
 
 use super::klog::{unquote_go, KvIter};
-use super::words::{quoted_hex, until_char};
+use super::words::{quoted_hex, until_char, Phrase};
 use crate::event::{EventKind, PodRef};
 use crate::time::{parse_offset, parse_rfc3339_prefix, Stamp};
 use chrono::{DateTime, Utc};
@@ -75,7 +75,8 @@ fn split_text(body: &str) -> Option<LogrusLine<'_>> {
             break;
         }
     }
-    let msg_at = rest.find(" msg=")? + 5;
+    static MSG: LazyLock<Phrase> = LazyLock::new(|| Phrase::new(" msg="));
+    let msg_at = MSG.find(rest)? + 5;
     rest = &rest[msg_at..];
     let (msg, after) = if rest.starts_with('"') {
         match unquote_go(rest) {

@@ -128,7 +128,7 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
     // PID (right-aligned, may be absent with some header options).
     let pid_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
     let rest = rest[pid_end..].trim_start_matches(' ');
-    let close = rest.find("] ").or_else(|| rest.strip_suffix(']').map(|r| r.len()))?;
+    let close = close_bracket(rest)?;
     let source = &rest[..close];
     if source.contains(' ') {
         return None;
@@ -143,6 +143,12 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
         }
     }
     Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "", json: None, raw_pairs: Vec::new() })
+}
+
+/// Where the header's `file.go:123]` ends: the first `]` followed by a space or the end.
+fn close_bracket(rest: &str) -> Option<usize> {
+    let b = rest.as_bytes();
+    memchr::memchr_iter(b']', b).find(|&i| matches!(b.get(i + 1), Some(b' ') | None))
 }
 
 /// Unquotes a Go `strconv.Quote` string at the start of `s`. Returns the

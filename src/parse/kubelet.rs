@@ -6,7 +6,7 @@
 //! unquoted message exactly; older unstructured wordings match a pattern.
 
 use super::klog::{pleg_event, pod_list, KlogLine};
-use super::words::quoted;
+use super::words::{quoted, Phrase};
 use crate::event::{EventKind, PodRef, StopCause, TerminatedState};
 use crate::time::parse_rfc3339_prefix;
 use nom::bytes::complete::tag;
@@ -386,14 +386,16 @@ pub fn container_in_cgroup(path: &str) -> Option<String> {
 fn volume_message(msg: &str) -> Option<EventKind> {
     // Literal looks first: most messages are about something else, and each
     // wording is told apart by a fixed phrase before any regex runs.
-    if let Some((_, after)) = msg.split_once("UnmountVolume started for volume ") {
+    static STARTED: LazyLock<Phrase> = LazyLock::new(|| Phrase::new("UnmountVolume started for volume "));
+    static TEARDOWN_FAILED: LazyLock<Phrase> = LazyLock::new(|| Phrase::new("UnmountVolume.TearDown failed for volume "));
+    if let Some(after) = STARTED.after(msg) {
         // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`: the last UID mention.
         let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;
         let (uid, _) = uid_followed_by(rest, rest.rmatch_indices(UID_MENTION), "\")")?;
         return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume: volume.to_string() });
     }
-    if let Some((_, after)) = msg.split_once("UnmountVolume.TearDown failed for volume ") {
+    if let Some(after) = TEARDOWN_FAILED.after(msg) {
         // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>") : <error>`: the first UID mention.
         let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;

@@ -4,6 +4,7 @@
 //! A wording such as `StopContainer for "<id>" with timeout <n> (s)` reads
 //! as a tuple of these: `(tag("StopContainer for "), quoted_hex, tag(" with timeout "), digit1)`.
 
+use memchr::memmem::Finder;
 use nom::bytes::complete::{tag, take_until};
 use nom::sequence::delimited;
 use nom::{IResult, Parser};
@@ -35,6 +36,33 @@ pub fn until_char(c: char) -> impl Fn(&str) -> IResult<&str, &str> {
     }
 }
 
+/// A fixed phrase looked for inside many lines (`static P: LazyLock<Phrase>`):
+/// its searcher is built once, not on every call as `str::find` does.
+pub struct Phrase(Finder<'static>);
+
+impl Phrase {
+    /// The searcher for `phrase`.
+    pub fn new(phrase: &'static str) -> Self {
+        Phrase(Finder::new(phrase.as_bytes()))
+    }
+
+    /// Where the phrase first starts in `hay`.
+    pub fn find(&self, hay: &str) -> Option<usize> {
+        self.0.find(hay.as_bytes())
+    }
+
+    /// The text after the first occurrence of the phrase.
+    pub fn after<'a>(&self, hay: &'a str) -> Option<&'a str> {
+        // The phrase is valid UTF-8, so its end is a character boundary.
+        self.find(hay).and_then(|i| hay.get(i + self.0.needle().len()..))
+    }
+
+    /// True when the phrase occurs in `hay`.
+    pub fn is_in(&self, hay: &str) -> bool {
+        self.find(hay).is_some()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +74,14 @@ mod tests {
         assert_eq!(quoted_hex(r#""62e0ab" with"#), Ok((" with", "62e0ab")));
         assert!(quoted_hex(r#""62E0" with"#).is_err());
         assert_eq!(until_char(',')("Name:web,Uid:1"), Ok((",Uid:1", "Name:web")));
+    }
+
+    #[test]
+    fn phrases() {
+        let p = Phrase::new(" msg=");
+        assert_eq!(p.find(r#"level=info msg="x""#), Some(10));
+        assert_eq!(p.after(r#"level=info msg="x""#), Some(r#""x""#));
+        assert!(!p.is_in("level=info message=x"));
+        assert_eq!(p.after("no such"), None);
     }
 }
