@@ -75,18 +75,17 @@ impl Identity {
     }
 
     fn note_sandbox(&mut self, k: &EventKind) {
-        match k {
+        let sandbox = match k {
             EventKind::SandboxCreated { sandbox, .. }
             | EventKind::ContainerCreated { sandbox, .. }
             | EventKind::SandboxSeen { sandbox }
             | EventKind::SandboxStopped { sandbox }
-            | EventKind::NetworkTornDown { sandbox } => {
-                self.sandboxes.insert(sandbox.clone());
-            }
-            EventKind::Exited { id, sandbox: true, .. } => {
-                self.sandboxes.insert(id.clone());
-            }
-            _ => {}
+            | EventKind::NetworkTornDown { sandbox }
+            | EventKind::Exited { id: sandbox, sandbox: true, .. } => sandbox,
+            _ => return,
+        };
+        if !self.sandboxes.contains(sandbox) {
+            self.sandboxes.insert(sandbox.clone());
         }
     }
 
@@ -102,7 +101,7 @@ impl Identity {
             EventKind::Exited { id, .. } | EventKind::ContainerDied { id, .. } => Some(id),
             _ => None,
         };
-        if let Some(id) = id.filter(|i| i.len() == 64) {
+        if let Some(id) = id.filter(|i| i.len() == 64 && !self.full_ids.contains(*i)) {
             self.full_ids.insert(id.clone());
         }
     }
@@ -132,7 +131,9 @@ impl Identity {
     fn learn(&mut self, e: &Event) {
         let at = e.at;
         if let Some((c, n)) = e.kind.container_name() {
-            self.container_names.entry(c.clone()).or_insert_with(|| n.clone());
+            if !self.container_names.contains_key(c) {
+                self.container_names.insert(c.clone(), n.clone());
+            }
         }
         let (pod, ids): (Option<&PodRef>, Vec<Key>) = match &e.kind {
             EventKind::SandboxCreated { sandbox, pod } => (Some(pod), vec![Key::Sandbox(sandbox.clone())]),
@@ -144,7 +145,9 @@ impl Identity {
         };
         let Some(pod) = pod else { return };
         if let (Some(uid), Some(ns), Some(name)) = (&pod.uid, &pod.namespace, &pod.name) {
-            self.names.entry(uid.clone()).or_insert_with(|| (ns.clone(), name.clone()));
+            if !self.names.contains_key(uid) {
+                self.names.insert(uid.clone(), (ns.clone(), name.clone()));
+            }
             let list = self.by_name.entry((ns.clone(), name.clone())).or_default();
             if let Some(t) = at {
                 match list.iter_mut().find(|(_, u)| u == uid) {

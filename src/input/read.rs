@@ -77,6 +77,8 @@ struct Collector {
     rollover: RolloverTracker,
     /// Facts already stored (by content), with where they are in `res.events`.
     seen_facts: foldhash::HashMap<u64, usize>,
+    /// The envelope and source of the previous line, already in `res.formats`.
+    last_formats: (Option<envelope::EnvelopeKind>, Option<SourceKind>),
 }
 
 impl Collector {
@@ -125,13 +127,32 @@ impl Collector {
         self.res.samples.push(format!("{}:{line}: {why}: {text}", self.res.display));
     }
 
+    /// Counts and stores what a relevant line said.
+    fn parsed_line(&mut self, parsed: ParsedLine, bytes: &[u8], line_no: u32) {
+        if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(bytes) {
+            self.res.skipped += 1;
+            self.sample(line_no, bytes, "unknown line shape");
+            return;
+        }
+        if parsed.events.is_empty() && parsed.timed.is_empty() {
+            self.sample(line_no, bytes, "no parser understood it");
+        }
+        self.res.recognized += 1;
+        self.take(parsed, line_no);
+    }
+
     /// Stores what a parsed line said.
     fn take(&mut self, parsed: ParsedLine, line: u32) {
-        if let Some(e) = parsed.envelope {
-            self.res.formats.insert(e.name());
-        }
-        if let Some(s) = parsed.source {
-            self.res.formats.insert(s.name());
+        // Lines of a file mostly share their envelope and source: look the
+        // names up only when they change.
+        if self.last_formats != (parsed.envelope, parsed.source) {
+            self.last_formats = (parsed.envelope, parsed.source);
+            if let Some(e) = parsed.envelope {
+                self.res.formats.insert(e.name());
+            }
+            if let Some(s) = parsed.source {
+                self.res.formats.insert(s.name());
+            }
         }
         if let Some(a) = parsed.anchor {
             widen(&mut self.res.span, &a);
@@ -189,16 +210,7 @@ impl Collector {
         }
         let text = utf8(bytes);
         let parsed = parser.parse(&text, api);
-        if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(bytes) {
-            self.res.skipped += 1;
-            self.sample(line_no, bytes, "unknown line shape");
-            return;
-        }
-        if parsed.events.is_empty() && parsed.timed.is_empty() {
-            self.sample(line_no, bytes, "no parser understood it");
-        }
-        self.res.recognized += 1;
-        self.take(parsed, line_no);
+        self.parsed_line(parsed, bytes, line_no);
     }
 
     /// True (and counted) when another file of the node has this line: kind's
@@ -227,7 +239,8 @@ impl Collector {
 
 /// A line as text: borrowed when it is valid UTF-8 (almost always), repaired otherwise.
 fn utf8(bytes: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
+    // SIMD validation: every relevant line is checked, and almost all pass.
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(bytes),
     }
@@ -331,6 +344,7 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         host_cache: None,
         rollover: RolloverTracker::default(),
         seen_facts: foldhash::HashMap::default(),
+        last_formats: (None, None),
     };
     if document_mode {
         read_documents(spec, reader, &mut col)?;
