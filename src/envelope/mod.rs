@@ -135,10 +135,10 @@ fn split_ident(rest: &str) -> Option<(&str, &str)> {
     let b = rest.as_bytes();
     let colon = memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' ')).or_else(|| rest.strip_suffix(':').map(|r| r.len()))?;
     let tag = &rest[..colon];
-    if tag.is_empty() || tag.contains(' ') {
+    if tag.is_empty() || memchr::memchr(b' ', tag.as_bytes()).is_some() {
         return None;
     }
-    let ident = tag.split('[').next().unwrap_or(tag);
+    let ident = &tag[..memchr::memchr(b'[', tag.as_bytes()).unwrap_or(tag.len())];
     let body = rest.get(colon + 2..).unwrap_or("");
     Some((ident, body))
 }

@@ -197,7 +197,7 @@ fn id_between<'a>(msg: &'a str, head: &str, tail: &str) -> Option<&'a str> {
 pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
     let msg = line.msg.as_ref();
     // A literal look at the first word picks the one pattern worth trying.
-    let first = msg.split(' ').next().unwrap_or("");
+    let first = &msg[..memchr::memchr(b' ', msg.as_bytes()).unwrap_or(msg.len())];
     match first {
         "StopContainer" => {
             let timeout = (tag("StopContainer for "), quoted_hex, tag(" with timeout "), digit1, tag(" (s)")).parse(msg);

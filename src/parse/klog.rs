@@ -229,18 +229,16 @@ impl<'a> KvIter<'a> {
     /// The next pair with its value as written (quotes and escapes kept).
     fn next_raw(&mut self) -> Option<(&'a str, &'a str)> {
         let s = self.s.trim_start_matches(' ');
-        let eq = s.find('=')?;
+        let eq = memchr::memchr(b'=', s.as_bytes())?;
         let key = &s[..eq];
         if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
             return None;
         }
         let v = &s[eq + 1..];
-        let used = if v.starts_with('"') {
-            quoted_len(v).unwrap_or(v.len())
-        } else if v.starts_with('{') || v.starts_with('[') || v.starts_with("&{") {
-            balanced_len(v)
-        } else {
-            v.find(' ').unwrap_or(v.len())
+        let used = match v.as_bytes() {
+            [b'"', ..] => quoted_len(v).unwrap_or(v.len()),
+            [b'{' | b'[', ..] | [b'&', b'{', ..] => balanced_len(v),
+            _ => memchr::memchr(b' ', v.as_bytes()).unwrap_or(v.len()),
         };
         self.s = &v[used..];
         Some((key, &v[..used]))
