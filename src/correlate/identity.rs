@@ -32,8 +32,8 @@ pub struct Identity {
     pub sandboxes: HashSet<String>,
     /// Names and namespaces of UIDs.
     pub names: HashMap<String, (String, String)>,
-    /// UIDs seen per `namespace/name`, with the time each was first seen.
-    by_name: HashMap<(String, String), Vec<(Instant, String)>>,
+    /// UIDs seen per namespace and name, with the time each was first seen.
+    by_name: HashMap<String, HashMap<String, Vec<(Instant, String)>>>,
     /// Container names by container ID.
     pub container_names: HashMap<String, String>,
     /// Every full-length (64 hex) runtime ID seen, for abbreviated IDs.
@@ -51,7 +51,7 @@ impl Identity {
         for e in events {
             id.learn(e);
         }
-        for list in id.by_name.values_mut() {
+        for list in id.by_name.values_mut().flat_map(|names| names.values_mut()) {
             list.sort();
         }
         // Name-only facts (a container known with ns/name but no UID) join the UID of that name.
@@ -64,7 +64,7 @@ impl Identity {
             })
             .collect();
         for (ns, n) in name_keys {
-            if let Some(list) = id.by_name.get(&(ns.clone(), n.clone())) {
+            if let Some(list) = id.by_name.get(&ns).and_then(|names| names.get(&n)) {
                 if list.len() == 1 {
                     let uid = list[0].1.clone();
                     id.union(Key::Name(ns, n), Key::Uid(uid));
@@ -135,21 +135,28 @@ impl Identity {
                 self.container_names.insert(c.clone(), n.clone());
             }
         }
-        let (pod, ids): (Option<&PodRef>, Vec<Key>) = match &e.kind {
-            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), vec![Key::Sandbox(sandbox.clone())]),
+        let (pod, id): (Option<&PodRef>, Option<Key>) = match &e.kind {
+            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), Some(Key::Sandbox(sandbox.clone()))),
             EventKind::ContainerCreated { sandbox, container, .. } => {
                 self.union(Key::Container(container.clone()), Key::Sandbox(sandbox.clone()));
-                (None, vec![])
+                (None, None)
             }
-            kind => (kind.pod(), kind.runtime_id().map(|c| self.runtime_key(c)).into_iter().collect()),
+            kind => (kind.pod(), kind.runtime_id().map(|c| self.runtime_key(c))),
         };
         let Some(pod) = pod else { return };
         if let (Some(uid), Some(ns), Some(name)) = (&pod.uid, &pod.namespace, &pod.name) {
             if !self.names.contains_key(uid) {
                 self.names.insert(uid.clone(), (ns.clone(), name.clone()));
             }
-            let list = self.by_name.entry((ns.clone(), name.clone())).or_default();
             if let Some(t) = at {
+                let names = match self.by_name.get_mut(ns) {
+                    Some(names) => names,
+                    None => self.by_name.entry(ns.clone()).or_default(),
+                };
+                let list = match names.get_mut(name) {
+                    Some(list) => list,
+                    None => names.entry(name.clone()).or_default(),
+                };
                 match list.iter_mut().find(|(_, u)| u == uid) {
                     Some(entry) => entry.0 = entry.0.min(t),
                     None => list.push((t, uid.clone())),
@@ -158,20 +165,22 @@ impl Identity {
         }
         let anchor = match (&pod.uid, &pod.namespace, &pod.name) {
             (Some(u), _, _) => Some(Key::Uid(u.clone())),
-            (None, Some(ns), Some(n)) if !ids.is_empty() => Some(Key::Name(ns.clone(), n.clone())),
+            (None, Some(ns), Some(n)) if id.is_some() => Some(Key::Name(ns.clone(), n.clone())),
             _ => None,
         };
         if let Some(a) = anchor {
-            self.key(a.clone());
-            for k in ids {
-                self.union(a.clone(), k);
+            match id {
+                Some(k) => self.union(a, k),
+                None => {
+                    self.key(a);
+                }
             }
         }
     }
 
     /// Resolves a name-only reference to the UID live at `at`.
     pub fn uid_for_name(&self, ns: &str, name: &str, at: Option<Instant>) -> Option<String> {
-        let list = self.by_name.get(&(ns.to_string(), name.to_string()))?;
+        let list = self.by_name.get(ns)?.get(name)?;
         if list.len() == 1 {
             return Some(list[0].1.clone());
         }

@@ -269,7 +269,7 @@ pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
         }
         _ => {
             if msg.contains("TaskOOM event") {
-                return task_field(msg, "container_id", "ContainerID")
+                return task_field(msg, "container_id:\"", "ContainerID:")
                     .map(|id| {
                         vec![EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event".into() }]
                     })
@@ -303,32 +303,24 @@ pub fn signal_name(go: &str) -> String {
     s.to_string()
 }
 
-/// A field of a TaskExit/TaskOOM rendering: `container_id:"x"` (1.7+) or `ContainerID:x,` (1.2–1.6).
+/// A field of a TaskExit/TaskOOM rendering: `container_id:"x"` (1.7+) or
+/// `ContainerID:x,` (1.2–1.6). `proto` and `gogo` are the field names with
+/// their separators: `container_id:"` and `ContainerID:`.
 fn task_field(msg: &str, proto: &str, gogo: &str) -> Option<String> {
-    let p = format!("{proto}:\"");
-    if let Some(i) = find_field(msg, &p) {
-        let rest = &msg[i + p.len()..];
-        return rest.find('"').map(|e| rest[..e].to_string());
+    if let Some(i) = find_field(msg, proto) {
+        let rest = &msg[i + proto.len()..];
+        return memchr::memchr(b'"', rest.as_bytes()).map(|e| rest[..e].to_string());
     }
-    let g = format!("{gogo}:");
-    let i = find_field(msg, &g)?;
-    let rest = &msg[i + g.len()..];
+    let i = find_field(msg, gogo)?;
+    let rest = &msg[i + gogo.len()..];
     let end = rest.find([',', '}']).unwrap_or(rest.len());
     Some(rest[..end].trim().to_string())
 }
 
 /// Position of `name` as a whole field (not the tail of a longer name).
 fn find_field(msg: &str, name: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = msg[from..].find(name) {
-        let at = from + i;
-        let prev = msg[..at].chars().last();
-        if prev.is_none_or(|c| c == ' ' || c == '{' || c == ',') {
-            return Some(at);
-        }
-        from = at + name.len();
-    }
-    None
+    let b = msg.as_bytes();
+    memchr::memmem::find_iter(b, name.as_bytes()).find(|&at| at == 0 || matches!(b[at - 1], b' ' | b'{' | b','))
 }
 
 /// Parses a TaskExit/SandboxExit rendering into an `Exited` event.
@@ -339,15 +331,15 @@ fn task_exit(msg: &str) -> Option<EventKind> {
         || msg.contains("sandbox container exit event")
         || msg.contains("SandboxExit")
         || msg.contains("sandbox_id:");
-    let container = task_field(msg, "container_id", "ContainerID").or_else(|| task_field(msg, "sandbox_id", "SandboxID"))?;
+    let container = task_field(msg, "container_id:\"", "ContainerID:").or_else(|| task_field(msg, "sandbox_id:\"", "SandboxID:"))?;
     // An exec'd process exit has id != container_id: not the container's end.
-    if let Some(id) = task_field(msg, "id", "ID") {
+    if let Some(id) = task_field(msg, "id:\"", "ID:") {
         if id != container {
             return None;
         }
     }
     let proto = msg.contains("container_id:\"") || msg.contains("sandbox_id:\"");
-    let exit_code = match task_field_num(msg, "exit_status", "ExitStatus") {
+    let exit_code = match task_field_num(msg, "exit_status:", "ExitStatus:") {
         Some(c) => Some(c as i32),
         // proto3 text omits zero values: no exit_status means 0.
         None if proto => Some(0),
@@ -357,11 +349,12 @@ fn task_exit(msg: &str) -> Option<EventKind> {
     Some(EventKind::Exited { id: container, exit_code, exited_at, sandbox: sandbox_msg })
 }
 
+/// A number field (`exit_status:137` or `ExitStatus:137`); names with their `:`.
 fn task_field_num(msg: &str, proto: &str, gogo: &str) -> Option<i64> {
-    for name in [format!("{proto}:"), format!("{gogo}:")] {
-        if let Some(i) = find_field(msg, &name) {
+    for name in [proto, gogo] {
+        if let Some(i) = find_field(msg, name) {
             let rest = &msg[i + name.len()..];
-            let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+            let end = rest.bytes().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
             return rest[..end].parse().ok();
         }
     }
@@ -373,8 +366,8 @@ fn exited_at(msg: &str) -> Option<Stamp> {
     if let Some(i) = msg.find("exited_at:{") {
         let rest = &msg[i + 11..];
         let body = &rest[..rest.find('}')?];
-        let secs = task_field_num(body, "seconds", "seconds").unwrap_or(0);
-        let nanos = task_field_num(body, "nanos", "nanos").unwrap_or(0);
+        let secs = task_field_num(body, "seconds:", "seconds:").unwrap_or(0);
+        let nanos = task_field_num(body, "nanos:", "nanos:").unwrap_or(0);
         let t = DateTime::<Utc>::from_timestamp(secs, nanos as u32)?;
         return Some(Stamp::from_utc(t, 9));
     }
