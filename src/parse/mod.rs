@@ -22,7 +22,6 @@ use crate::envelope::{self, EnvelopeKind};
 use crate::event::EventKind;
 use crate::time::Stamp;
 use literals::Literals;
-use regex::Regex;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -241,12 +240,38 @@ static DATE_HINTS: LazyLock<Literals> = LazyLock::new(|| {
 /// A full date printed inside a kubelet line (status times,
 /// `podCreationTimestamp="2025-03-16 04:31:20 +0000 UTC"`): a year anchor.
 fn embedded_date(text: &str) -> Option<Stamp> {
-    static DATE: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d-[01]\d-[0-3]\d[T ][0-2]\d:[0-5]\d:[0-5]\d").expect("valid"));
-    let m = DATE.find(text)?;
-    let (mut st, _) = crate::time::parse_rfc3339_prefix(&text[m.start()..])?;
+    let start = date_start(text)?;
+    let (mut st, _) = crate::time::parse_rfc3339_prefix(&text[start..])?;
     st.offset_s.get_or_insert(0);
     Some(st)
+}
+
+/// Where the first `YYYY-MM-DD[T ]hh:mm:ss` starts (19xx or 20xx, at a word
+/// boundary); found from the dashes, which are rare, rather than by regex.
+fn date_start(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let digit = |i: usize, max: u8| b.get(i).is_some_and(|c| c.is_ascii_digit() && *c <= max);
+    memchr::memchr_iter(b'-', b).filter_map(|dash| dash.checked_sub(4)).find(|&y| {
+        // `y` starts with an ASCII digit, so it is a character boundary.
+        matches!(&b[y..y + 2], b"19" | b"20")
+            && text[..y].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+            && digit(y + 2, b'9')
+            && digit(y + 3, b'9')
+            && b.get(y + 7) == Some(&b'-')
+            && digit(y + 5, b'1')
+            && digit(y + 6, b'9')
+            && digit(y + 8, b'3')
+            && digit(y + 9, b'9')
+            && matches!(b.get(y + 10), Some(b'T' | b' '))
+            && digit(y + 11, b'2')
+            && digit(y + 12, b'9')
+            && b.get(y + 13) == Some(&b':')
+            && digit(y + 14, b'5')
+            && digit(y + 15, b'9')
+            && b.get(y + 16) == Some(&b':')
+            && digit(y + 17, b'5')
+            && digit(y + 18, b'9')
+    })
 }
 
 #[cfg(test)]
@@ -265,6 +290,23 @@ mod tests {
         assert_eq!(l.stamp.unwrap().nanos, 943_774_000);
         assert!(p.is_relevant(b"x SyncLoop REMOVE y"));
         assert!(!p.is_relevant(b"Generating pod status"));
+    }
+
+    #[test]
+    fn embedded_dates_as_the_pattern_reads_them() {
+        let at = |t: &str| date_start(t);
+        assert_eq!(at(r#"podCreationTimestamp="2025-03-16 04:31:20 +0000 UTC""#), Some(22));
+        assert_eq!(at("finishedAt:2024-12-31T23:59:59Z"), Some(11));
+        assert_eq!(at("x=12025-03-16 04:31:20"), None, "no word boundary before the year");
+        assert_eq!(at("é2025-03-16 04:31:20"), None, "a letter is a word character");
+        assert_eq!(at("2025-23-16 04:31:20"), None, "month tens digit is 0 or 1");
+        assert_eq!(at("2025-13-16 04:31:20"), Some(0), "the shape fits; the parse then refuses it");
+        assert!(embedded_date("2025-13-16 04:31:20").is_none());
+        assert_eq!(at("1999-01-02T03:04:05 and 2025-03-16 04:31:20"), Some(0));
+        assert_eq!(at("2125-03-16 04:31:20 then 2025-03-16 04:31:20"), Some(25));
+        assert_eq!(at("-2025-03-16 04:31:2"), None);
+        let st = embedded_date("retries permitted until 2025-03-16 04:31:20.5 +0000 UTC").unwrap();
+        assert_eq!((st.year, st.month, st.second, st.offset_s), (Some(2025), 3, 20, Some(0)));
     }
 
     #[test]
