@@ -127,20 +127,6 @@ impl Collector {
         self.res.samples.push(format!("{}:{line}: {why}: {text}", self.res.display));
     }
 
-    /// Counts and stores what a relevant line said.
-    fn parsed_line(&mut self, parsed: ParsedLine, bytes: &[u8], line_no: u32) {
-        if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(bytes) {
-            self.res.skipped += 1;
-            self.sample(line_no, bytes, "unknown line shape");
-            return;
-        }
-        if parsed.events.is_empty() && parsed.timed.is_empty() {
-            self.sample(line_no, bytes, "no parser understood it");
-        }
-        self.res.recognized += 1;
-        self.take(parsed, line_no);
-    }
-
     /// Stores what a parsed line said.
     fn take(&mut self, parsed: ParsedLine, line: u32) {
         // Lines of a file mostly share their envelope and source: look the
@@ -210,7 +196,16 @@ impl Collector {
         }
         let text = utf8(bytes);
         let parsed = parser.parse(&text, api);
-        self.parsed_line(parsed, bytes, line_no);
+        if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(bytes) {
+            self.res.skipped += 1;
+            self.sample(line_no, bytes, "unknown line shape");
+            return;
+        }
+        if parsed.events.is_empty() && parsed.timed.is_empty() {
+            self.sample(line_no, bytes, "no parser understood it");
+        }
+        self.res.recognized += 1;
+        self.take(parsed, line_no);
     }
 
     /// True (and counted) when another file of the node has this line: kind's
