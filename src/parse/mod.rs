@@ -249,28 +249,21 @@ fn embedded_date(text: &str) -> Option<Stamp> {
 /// Where the first `YYYY-MM-DD[T ]hh:mm:ss` starts (19xx or 20xx, at a word
 /// boundary); found from the dashes, which are rare, rather than by regex.
 fn date_start(text: &str) -> Option<usize> {
+    // Each digit is the largest allowed at its place; `T` also stands for a space.
+    const SHAPE: &[u8; 19] = b"2999-19-39T29:59:59";
     let b = text.as_bytes();
-    let digit = |i: usize, max: u8| b.get(i).is_some_and(|c| c.is_ascii_digit() && *c <= max);
+    let fits = |y: usize| {
+        b.get(y..y + SHAPE.len()).is_some_and(|s| {
+            s.iter().zip(SHAPE).all(|(&c, &m)| match m {
+                b'0'..=b'9' => c.is_ascii_digit() && c <= m,
+                b'T' => c == b'T' || c == b' ',
+                _ => c == m,
+            })
+        })
+    };
     memchr::memchr_iter(b'-', b).filter_map(|dash| dash.checked_sub(4)).find(|&y| {
         // `y` starts with an ASCII digit, so it is a character boundary.
-        matches!(&b[y..y + 2], b"19" | b"20")
-            && text[..y].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
-            && digit(y + 2, b'9')
-            && digit(y + 3, b'9')
-            && b.get(y + 7) == Some(&b'-')
-            && digit(y + 5, b'1')
-            && digit(y + 6, b'9')
-            && digit(y + 8, b'3')
-            && digit(y + 9, b'9')
-            && matches!(b.get(y + 10), Some(b'T' | b' '))
-            && digit(y + 11, b'2')
-            && digit(y + 12, b'9')
-            && b.get(y + 13) == Some(&b':')
-            && digit(y + 14, b'5')
-            && digit(y + 15, b'9')
-            && b.get(y + 16) == Some(&b':')
-            && digit(y + 17, b'5')
-            && digit(y + 18, b'9')
+        matches!(&b[y..y + 2], b"19" | b"20") && text[..y].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_')) && fits(y)
     })
 }
 
