@@ -378,10 +378,11 @@ fn read_tar_entries<R: Read>(
             skip_idents: if name == "journal.log" || name == "journal.log.gz" { vec!["kubelet", "containerd"] } else { vec![] },
             explicit: false,
         };
-        let capacity = input::buffer_size(entry.size());
+        let len = entry.size();
+        let capacity = input::buffer_size(len);
         let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(capacity, entry)))
             .map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, input::io_reason(&e)) })?;
-        match input::read_from(&spec, reader, b.files.len() as u32, &parser) {
+        match input::read_from(&spec, reader, len, b.files.len() as u32, &parser) {
             Ok(f) => b.files.push(f),
             Err(e) => warnings.push(format!("{e} (skipped)")),
         }

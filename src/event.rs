@@ -151,7 +151,8 @@ pub enum EventKind {
     /// A probe failure (not yet a restart decision).
     ProbeFailed { pod: PodRef, name: Option<String>, probe: String },
     /// A terminated container state from a status patch or API object.
-    StatusTerminated { pod: PodRef, state: TerminatedState },
+    /// (Boxed: it is the largest fact and a rare one; every event pays for the largest.)
+    StatusTerminated { pod: PodRef, state: Box<TerminatedState> },
     /// `UnmountVolume started`.
     VolumeUnmountStarted { pod: PodRef, volume: String },
     /// `UnmountVolume.TearDown succeeded`.

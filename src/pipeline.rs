@@ -1,6 +1,7 @@
 //! The whole analysis as a library call: inputs in, [`Report`] out.
 
 use crate::correlate::{self, Context};
+use crate::event::Event;
 use crate::findings::{self, Sources};
 use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{InputSummary, PodReport, Report, Summary, SCHEMA};
@@ -68,12 +69,11 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     let mut needs_year = false;
     let mut unresolved = 0usize;
     let mut ctx = Context { zone: opts.zone.clone(), ..Context::default() };
-    let mut events = Vec::with_capacity(files.iter().map(|f| f.events.len()).sum());
     for f in &mut files {
         if let (Some(n), Some(v)) = (&f.node_hint, &f.version_hint) {
             ctx.node_versions.insert(n.clone(), v.clone());
         }
-        for mut e in std::mem::take(&mut f.events) {
+        for e in &mut f.events {
             if let Some(st) = e.stamp {
                 needs_year |= st.year.is_none();
                 let node_span = f.node_hint.as_ref().and_then(|n| node_spans.get(n)).copied();
@@ -91,9 +91,9 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
                     }
                 }
             }
-            events.push(e);
         }
     }
+    let events = take_events(&mut files);
     if needs_year && resolver.is_unanchored() {
         warnings.push(format!(
             "no input line carries a year; assumed {} for journald/klog times (use --year to set it)",
@@ -133,6 +133,19 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         .collect();
     let summary = Summary::of(&pods);
     Report { schema: SCHEMA, inputs, pods, summary, warnings }
+}
+
+/// All files' events in one list. The correlator orders them itself, so
+/// the largest list is grown in place rather than everything copied anew.
+fn take_events(files: &mut [FileResult]) -> Vec<Event> {
+    let total: usize = files.iter().map(|f| f.events.len()).sum();
+    let Some(largest) = files.iter().enumerate().max_by_key(|(_, f)| f.events.len()).map(|(i, _)| i) else { return Vec::new() };
+    let mut events = std::mem::take(&mut files[largest].events);
+    events.reserve_exact(total - events.len());
+    for f in files.iter_mut() {
+        events.extend(std::mem::take(&mut f.events));
+    }
+    events
 }
 
 fn sort_key(p: &PodReport) -> (Option<Instant>, String) {

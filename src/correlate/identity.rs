@@ -42,13 +42,13 @@ pub struct Identity {
 
 impl Identity {
     /// Builds the index from time-sorted events.
-    pub fn build(events: &[Event]) -> Identity {
+    pub fn build(events: &[&Event]) -> Identity {
         let mut id = Identity::default();
-        for e in events {
+        for &e in events {
             id.note_sandbox(&e.kind);
             id.note_full_id(&e.kind);
         }
-        for e in events {
+        for &e in events {
             id.learn(e);
         }
         for list in id.by_name.values_mut().flat_map(|names| names.values_mut()) {

@@ -175,40 +175,23 @@ pub struct Context {
     pub logs_end: HashMap<String, Instant>,
 }
 
-/// Orders events by time, then by where they were written; facts of one
-/// line keep their order. Sorts small keys and moves each event once,
-/// rather than moving whole events around while sorting.
-fn sort_by_time(events: &mut [Event]) {
+/// The events in time order, then by where they were written; facts of one
+/// line keep their order. Orders references to small keys rather than
+/// moving whole events.
+fn by_time(events: &[Event]) -> Vec<&Event> {
     let mut keys: Vec<(Option<Instant>, Origin, usize)> = events.iter().enumerate().map(|(i, e)| (e.at, e.origin, i)).collect();
     keys.sort_unstable();
-    // Position `i` takes the event now at `keys[i].2`: follow each cycle of
-    // that permutation with swaps.
-    let mut placed = vec![false; events.len()];
-    for start in 0..events.len() {
-        if placed[start] {
-            continue;
-        }
-        let mut at = start;
-        loop {
-            placed[at] = true;
-            let from = keys[at].2;
-            if from == start {
-                break;
-            }
-            events.swap(at, from);
-            at = from;
-        }
-    }
+    keys.into_iter().map(|(_, _, i)| &events[i]).collect()
 }
 
 /// Builds per-Pod timelines from resolved events (any order).
 pub fn correlate(mut events: Vec<Event>, ctx: &Context) -> Vec<PodTimeline> {
     events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. }));
-    sort_by_time(&mut events);
+    let events = by_time(&events);
     let mut ident = Identity::build(&events);
     let mut groups: HashMap<usize, PodTimeline> = HashMap::new();
     let mut order: Vec<usize> = Vec::new();
-    for e in &events {
+    for &e in &events {
         let Some(key) = key_of(&ident, e) else { continue };
         let g = ident.group(key);
         let tl = groups.entry(g).or_insert_with(|| {
@@ -441,7 +424,7 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
                 if c.status.is_none()
                     || (c.status.as_ref().is_some_and(|(s, _, _)| s.reason.as_deref() == Some("ContainerStatusUnknown")) && !placeholder)
                 {
-                    c.status = Some((state.clone(), finished, m));
+                    c.status = Some((TerminatedState::clone(state), finished, m));
                 }
             }
         }

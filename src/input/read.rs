@@ -49,8 +49,9 @@ pub fn buffer_size(len: u64) -> usize {
     usize::try_from(len).unwrap_or(BUF_SIZE).saturating_add(1).clamp(4096, BUF_SIZE)
 }
 
-/// Opens the input, transparently decompressing gzip.
-fn open(spec: &InputSpec) -> Result<Box<dyn BufRead + Send>, InputError> {
+/// Opens the input, transparently decompressing gzip; also says how many
+/// bytes the file holds (`u64::MAX` for stdin).
+fn open(spec: &InputSpec) -> Result<(Box<dyn BufRead + Send>, u64), InputError> {
     let err = |e: io::Error| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) };
     let (raw, len): (Box<dyn Read + Send>, u64) = match &spec.path {
         Some(p) => {
@@ -63,9 +64,20 @@ fn open(spec: &InputSpec) -> Result<Box<dyn BufRead + Send>, InputError> {
     let mut br = BufReader::with_capacity(buffer_size(len), raw);
     let head = br.fill_buf().map_err(err)?;
     if head.starts_with(&[0x1f, 0x8b]) {
-        return Ok(Box::new(BufReader::with_capacity(BUF_SIZE, MultiGzDecoder::new(br))));
+        return Ok((Box::new(BufReader::with_capacity(BUF_SIZE, MultiGzDecoder::new(br))), len));
     }
-    Ok(Box::new(br))
+    Ok((Box::new(br), len))
+}
+
+/// Room for the facts of a node log of `len` bytes, so the list is not
+/// copied as it grows: about one fact per 320 bytes in kubelet and
+/// containerd logs. Small files (Pod logs) and unknown sizes get none.
+fn expected_facts(len: u64) -> usize {
+    const SMALL: u64 = 64 * 1024;
+    if len == u64::MAX || len < SMALL {
+        return 0;
+    }
+    usize::try_from(len / 320).unwrap_or(0).min(1 << 20)
 }
 
 /// Where facts of one input go: deduplication, node names, year rollover.
@@ -304,7 +316,8 @@ fn trim_line_end(mut line: &[u8]) -> &[u8] {
 
 /// Reads one input to the end. `index` is its position in the run's inputs.
 pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FileResult, InputError> {
-    read_from(spec, open(spec)?, index, parser)
+    let (reader, len) = open(spec)?;
+    read_from(spec, reader, len, index, parser)
 }
 
 /// Wraps a reader, transparently decompressing gzip (a `.gz` log inside an archive).
@@ -315,8 +328,15 @@ pub fn maybe_gunzip<'a>(mut r: Box<dyn BufRead + 'a>) -> io::Result<Box<dyn BufR
     Ok(r)
 }
 
-/// Reads one input from an already opened reader (a file, stdin, an archive entry).
-pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32, parser: &LineParser) -> Result<FileResult, InputError> {
+/// Reads one input from an already opened reader (a file, stdin, an archive
+/// entry) of `len` bytes (`u64::MAX` when unknown).
+pub fn read_from(
+    spec: &InputSpec,
+    mut reader: Box<dyn BufRead + '_>,
+    len: u64,
+    index: u32,
+    parser: &LineParser,
+) -> Result<FileResult, InputError> {
     let document_mode = {
         let head = reader.fill_buf().map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
         let probe = &head[..head.len().min(8192)];
@@ -346,6 +366,9 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, index: u32
         return Ok(col.res);
     }
     let app_identity = spec.path.as_deref().and_then(app::identity_from_path);
+    if app_identity.is_none() && spec.skip_idents.is_empty() {
+        col.res.events.reserve(expected_facts(len));
+    }
     if let Some(id) = &app_identity {
         col.res.formats.insert(SourceKind::App.name());
         let kind = EventKind::ContainerOfPod { pod: id.pod.clone(), container: id.container_id.clone(), name: Some(id.container.clone()) };

@@ -324,7 +324,7 @@ pub fn terminated_states(cs: &Value, pod: &PodRef) -> Vec<EventKind> {
             reason: t.get("reason").and_then(Value::as_str).map(str::to_string),
             finished_at,
         };
-        out.push(EventKind::StatusTerminated { pod: pod.clone(), state });
+        out.push(EventKind::StatusTerminated { pod: pod.clone(), state: Box::new(state) });
     }
     out
 }
