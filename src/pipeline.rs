@@ -93,7 +93,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
             }
         }
     }
-    let events = take_events(&mut files);
+    let events: Vec<Vec<Event>> = files.iter_mut().map(|f| std::mem::take(&mut f.events)).collect();
     if needs_year && resolver.is_unanchored() {
         warnings.push(format!(
             "no input line carries a year; assumed {} for journald/klog times (use --year to set it)",
@@ -133,19 +133,6 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         .collect();
     let summary = Summary::of(&pods);
     Report { schema: SCHEMA, inputs, pods, summary, warnings }
-}
-
-/// All files' events in one list. The correlator orders them itself, so
-/// the largest list is grown in place rather than everything copied anew.
-fn take_events(files: &mut [FileResult]) -> Vec<Event> {
-    let total: usize = files.iter().map(|f| f.events.len()).sum();
-    let Some(largest) = files.iter().enumerate().max_by_key(|(_, f)| f.events.len()).map(|(i, _)| i) else { return Vec::new() };
-    let mut events = std::mem::take(&mut files[largest].events);
-    events.reserve_exact(total - events.len());
-    for f in files.iter_mut() {
-        events.extend(std::mem::take(&mut f.events));
-    }
-    events
 }
 
 fn sort_key(p: &PodReport) -> (Option<Instant>, String) {

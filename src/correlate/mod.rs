@@ -175,19 +175,23 @@ pub struct Context {
     pub logs_end: HashMap<String, Instant>,
 }
 
-/// The events in time order, then by where they were written; facts of one
-/// line keep their order. Orders references to small keys rather than
-/// moving whole events.
-fn by_time(events: &[Event]) -> Vec<&Event> {
-    let mut keys: Vec<(Option<Instant>, Origin, usize)> = events.iter().enumerate().map(|(i, e)| (e.at, e.origin, i)).collect();
+/// The events of all lists in time order, then by where they were
+/// written; facts of one line keep their order. Orders references by small
+/// keys rather than moving (or joining) whole events.
+fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
+    let mut keys: Vec<(Option<Instant>, Origin, usize, usize)> =
+        lists.iter().enumerate().flat_map(|(l, list)| list.iter().enumerate().map(move |(i, e)| (e.at, e.origin, l, i))).collect();
     keys.sort_unstable();
-    keys.into_iter().map(|(_, _, i)| &events[i]).collect()
+    keys.into_iter().map(|(_, _, l, i)| &lists[l][i]).collect()
 }
 
-/// Builds per-Pod timelines from resolved events (any order).
-pub fn correlate(mut events: Vec<Event>, ctx: &Context) -> Vec<PodTimeline> {
-    events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. }));
-    let events = by_time(&events);
+/// Builds per-Pod timelines from resolved events, given as one list per
+/// input (in any order).
+pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> {
+    for events in &mut lists {
+        events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. }));
+    }
+    let events = by_time(&lists);
     let mut ident = Identity::build(&events);
     let mut groups: HashMap<usize, PodTimeline> = HashMap::new();
     let mut order: Vec<usize> = Vec::new();

@@ -233,7 +233,7 @@ impl Collector {
         let anchor = if bytes.first().is_some_and(u8::is_ascii_digit) {
             envelope::split(&utf8(bytes)).stamp.filter(Stamp::is_complete)
         } else if body.starts_with(b"time=\"") {
-            embedded_time(&utf8(body))
+            embedded_time(body)
         } else {
             None
         };
@@ -414,9 +414,11 @@ pub fn read_from(
 }
 
 /// The full `time="…"` of a containerd line, as a year anchor.
-fn embedded_time(body: &str) -> Option<Stamp> {
-    let t = body.strip_prefix("time=\"")?;
-    crate::time::parse_rfc3339_prefix(t).map(|(s, _)| s).filter(Stamp::is_complete)
+fn embedded_time(body: &[u8]) -> Option<Stamp> {
+    let t = body.strip_prefix(b"time=\"")?;
+    // Only the stamp needs to be text; the rest of the line is not looked at.
+    let t = &t[..memchr::memchr(b'"', t)?];
+    crate::time::parse_rfc3339_prefix(std::str::from_utf8(t).ok()?).map(|(s, _)| s).filter(Stamp::is_complete)
 }
 
 /// How many not-understood lines per input are kept for `-v`.
