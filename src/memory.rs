@@ -15,8 +15,9 @@ const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// How long freed pages stay before going back: long enough to be reused
 /// within a node (0 ms doubles the page faults), short enough that one
 /// node's pages are gone before the next node's peak. Measured on the 1 GB
-/// bench archive: 0 ms → 44 MB peak, 10 ms → 52 MB, 50 ms → 63 MB,
-/// 1000 ms (mimalloc's default) → 97 MB.
+/// bench archive (two runs each): 10 ms → 47–48 MB peak, 30 ms → 50–54 MB,
+/// 50 ms → 54–57 MB; 1000 ms (mimalloc's default) gave 97 MB on earlier
+/// code. The longer delays saved under 5% of CPU time (runs alternated).
 const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
 /// Applies the settings; call once, first thing in `main`. (Transparent
