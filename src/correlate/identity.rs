@@ -9,6 +9,7 @@ use crate::event::{Event, EventKind, PodRef};
 use crate::time::Instant;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::BTreeSet;
+use std::ops::Bound;
 
 /// A thing that identifies (part of) a Pod.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -107,24 +108,24 @@ impl Identity {
     }
 
     /// The full ID an abbreviated one (`c65a36d40905`) stands for, when unique.
-    pub fn full_id(&self, id: &str) -> String {
+    pub fn full_id<'a>(&'a self, id: &'a str) -> &'a str {
         if id.len() >= 64 || id.len() < 6 {
-            return id.to_string();
+            return id;
         }
-        let mut hits = self.full_ids.range(id.to_string()..).take_while(|f| f.starts_with(id));
+        let mut hits = self.full_ids.range::<str, _>((Bound::Included(id), Bound::Unbounded)).take_while(|f| f.starts_with(id));
         match (hits.next(), hits.next()) {
-            (Some(one), None) => one.clone(),
-            _ => id.to_string(),
+            (Some(one), None) => one,
+            _ => id,
         }
     }
 
     /// The key for a runtime ID: sandbox or container (abbreviated IDs expanded).
     pub fn runtime_key(&self, id: &str) -> Key {
         let id = self.full_id(id);
-        if self.sandboxes.contains(&id) {
-            Key::Sandbox(id)
+        if self.sandboxes.contains(id) {
+            Key::Sandbox(id.to_string())
         } else {
-            Key::Container(id)
+            Key::Container(id.to_string())
         }
     }
 

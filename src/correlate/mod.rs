@@ -281,22 +281,22 @@ fn container_mut<'a>(
     at: Option<Instant>,
 ) -> Option<&'a mut ContainerTimeline> {
     let full = id.map(|i| ident.full_id(i));
-    if let Some(id) = full.as_ref() {
+    if let Some(id) = full {
         if ident.sandboxes.contains(id) {
             return None;
         }
-        let pos = match tl.containers.iter().position(|c| c.id.as_ref() == Some(id)) {
+        let pos = match tl.containers.iter().position(|c| c.id.as_deref() == Some(id)) {
             Some(p) => p,
             None => {
                 // A name-only entry for the same container becomes this one.
                 let named = name.or_else(|| ident.container_names.get(id));
                 match tl.containers.iter().position(|c| c.id.is_none() && named.is_some() && c.name.as_ref() == named) {
                     Some(p) => {
-                        tl.containers[p].id = Some(id.clone());
+                        tl.containers[p].id = Some(id.to_string());
                         p
                     }
                     None => {
-                        tl.containers.push(ContainerTimeline { id: Some(id.clone()), first_seen: at, ..ContainerTimeline::default() });
+                        tl.containers.push(ContainerTimeline { id: Some(id.to_string()), first_seen: at, ..ContainerTimeline::default() });
                         tl.containers.len() - 1
                     }
                 }

@@ -6,7 +6,7 @@
 //! so the message end is found tolerantly.
 
 use super::klog::{unquote_go, KvIter};
-use super::words::{quoted_hex, until_char, Phrase};
+use super::words::{find_short, quoted_hex, until_char, Phrase};
 use crate::event::{EventKind, PodRef};
 use crate::time::{parse_offset, parse_rfc3339_prefix, Stamp};
 use chrono::{DateTime, Utc};
@@ -319,18 +319,23 @@ fn task_field(msg: &str, proto: &str, gogo: &str) -> Option<String> {
 
 /// Position of `name` as a whole field (not the tail of a longer name).
 fn find_field(msg: &str, name: &str) -> Option<usize> {
-    let b = msg.as_bytes();
-    memchr::memmem::find_iter(b, name.as_bytes()).find(|&at| at == 0 || matches!(b[at - 1], b' ' | b'{' | b','))
+    let (b, mut from) = (msg.as_bytes(), 0);
+    while let Some(i) = find_short(b.get(from..)?, name.as_bytes()) {
+        let at = from + i;
+        if at == 0 || matches!(b[at - 1], b' ' | b'{' | b',') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Parses a TaskExit/SandboxExit rendering into an `Exited` event.
 fn task_exit(msg: &str) -> Option<EventKind> {
     // "TaskExit event in podsandbox handler" (2.0.0–2.1.4) logs every task's
     // exit, app containers included: only these wordings name a sandbox.
-    let sandbox_msg = msg.contains("handle sandbox TaskExit")
-        || msg.contains("sandbox container exit event")
-        || msg.contains("SandboxExit")
-        || msg.contains("sandbox_id:");
+    let has = |phrase: &str| find_short(msg.as_bytes(), phrase.as_bytes()).is_some();
+    let sandbox_msg = has("handle sandbox TaskExit") || has("sandbox container exit event") || has("SandboxExit") || has("sandbox_id:");
     let container = task_field(msg, "container_id:\"", "ContainerID:").or_else(|| task_field(msg, "sandbox_id:\"", "SandboxID:"))?;
     // An exec'd process exit has id != container_id: not the container's end.
     if let Some(id) = task_field(msg, "id:\"", "ID:") {
@@ -338,7 +343,7 @@ fn task_exit(msg: &str) -> Option<EventKind> {
             return None;
         }
     }
-    let proto = msg.contains("container_id:\"") || msg.contains("sandbox_id:\"");
+    let proto = has("container_id:\"") || has("sandbox_id:\"");
     let exit_code = match task_field_num(msg, "exit_status:", "ExitStatus:") {
         Some(c) => Some(c as i32),
         // proto3 text omits zero values: no exit_status means 0.

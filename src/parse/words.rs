@@ -5,18 +5,34 @@
 //! as a tuple of these: `(tag("StopContainer for "), quoted_hex, tag(" with timeout "), digit1)`.
 
 use memchr::memmem::Finder;
-use nom::bytes::complete::{tag, take_until};
+use nom::bytes::complete::tag;
 use nom::sequence::delimited;
 use nom::{IResult, Parser};
 
 /// `"<text>"`: the text between two double quotes (no escapes inside).
 pub fn quoted(i: &str) -> IResult<&str, &str> {
-    delimited(tag("\""), take_until("\""), tag("\"")).parse(i)
+    // `take_until` would build a substring searcher on every call; the
+    // closing quote is one byte.
+    let fail = || nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::TakeUntil));
+    let inner = i.strip_prefix('"').ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Tag)))?;
+    let end = memchr::memchr(b'"', inner.as_bytes()).ok_or_else(fail)?;
+    Ok((&inner[end + 1..], &inner[..end]))
 }
+
+/// Lowercase hex digits, as a table: IDs are 64 of them, checked often.
+static IS_HEX: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = matches!(c as u8, b'0'..=b'9' | b'a'..=b'f');
+        c += 1;
+    }
+    t
+};
 
 /// A lowercase hex run: a container, sandbox or shim ID (or its prefix).
 pub fn hex(i: &str) -> IResult<&str, &str> {
-    let n = i.bytes().take_while(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)).count();
+    let n = i.bytes().take_while(|&b| IS_HEX[usize::from(b)]).count();
     if n == 0 {
         return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::HexDigit)));
     }
@@ -26,6 +42,22 @@ pub fn hex(i: &str) -> IResult<&str, &str> {
 /// `"<hex id>"`.
 pub fn quoted_hex(i: &str) -> IResult<&str, &str> {
     delimited(tag("\""), hex, tag("\"")).parse(i)
+}
+
+/// Where `needle` first occurs in `hay`, for short texts such as one
+/// message: nothing is built first (a `memmem` or `str::find` searcher
+/// costs more to build than a short message costs to scan).
+pub fn find_short(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(first, hay.get(from..)?) {
+        let at = from + i;
+        if hay[at + 1..].starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// A run of characters up to (not including) the next `c`, possibly empty.
@@ -74,6 +106,8 @@ mod tests {
         assert_eq!(quoted_hex(r#""62e0ab" with"#), Ok((" with", "62e0ab")));
         assert!(quoted_hex(r#""62E0" with"#).is_err());
         assert_eq!(until_char(',')("Name:web,Uid:1"), Ok((",Uid:1", "Name:web")));
+        assert_eq!(hex("0123456789abcdefABC"), Ok(("ABC", "0123456789abcdef")));
+        assert!(hex("g1").is_err());
     }
 
     #[test]
@@ -83,5 +117,15 @@ mod tests {
         assert_eq!(p.after(r#"level=info msg="x""#), Some(r#""x""#));
         assert!(!p.is_in("level=info message=x"));
         assert_eq!(p.after("no such"), None);
+    }
+
+    #[test]
+    fn find_short_agrees_with_str_find() {
+        let hay = "id:\"a\" container_id:\"b\" exit_status:137 ia";
+        for needle in ["id:\"", "container_id:\"", "exit_status:", "ia", "a", "x", "137 ia", "ia!"] {
+            assert_eq!(find_short(hay.as_bytes(), needle.as_bytes()), hay.find(needle), "{needle}");
+        }
+        assert_eq!(find_short(b"abc", b""), None);
+        assert_eq!(find_short(b"", b"a"), None);
     }
 }
