@@ -325,7 +325,7 @@ fn find_field(msg: &str, name: &str) -> Option<usize> {
         if at == 0 || matches!(b[at - 1], b' ' | b'{' | b',') {
             return Some(at);
         }
-        from = at + 1;
+        from = at + name.len();
     }
     None
 }
