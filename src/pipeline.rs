@@ -73,24 +73,33 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         if let (Some(n), Some(v)) = (&f.node_hint, &f.version_hint) {
             ctx.node_versions.insert(n.clone(), v.clone());
         }
+        let spans = [f.span, f.node_hint.as_ref().and_then(|n| node_spans.get(n)).copied()];
+        // Facts of one input almost always name one node: keep its latest
+        // time here and file it when the node changes.
+        let mut latest: Option<(Option<&str>, Instant)> = None;
         for e in &mut f.events {
             if let Some(st) = e.stamp {
                 needs_year |= st.year.is_none();
-                let node_span = f.node_hint.as_ref().and_then(|n| node_spans.get(n)).copied();
-                e.at = resolver.resolve_in(&st, &[f.span, node_span], &opts.zone);
+                e.at = resolver.resolve_in(&st, &spans, &opts.zone);
                 if e.at.is_none() {
                     unresolved += 1;
                 }
             }
             if let Some(at) = e.at {
-                let node = e.node.as_deref().unwrap_or("");
-                match ctx.logs_end.get_mut(node) {
-                    Some(slot) => *slot = (*slot).max(at),
-                    None => {
-                        ctx.logs_end.insert(node.to_string(), at);
+                let node = e.node.as_deref();
+                match &mut latest {
+                    Some((n, t)) if *n == node => *t = (*t).max(at),
+                    _ => {
+                        if let Some((n, t)) = latest {
+                            note_end(&mut ctx.logs_end, n, t);
+                        }
+                        latest = Some((node, at));
                     }
                 }
             }
+        }
+        if let Some((n, t)) = latest {
+            note_end(&mut ctx.logs_end, n, t);
         }
     }
     let events: Vec<Vec<Event>> = files.iter_mut().map(|f| std::mem::take(&mut f.events)).collect();
@@ -133,6 +142,17 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         .collect();
     let summary = Summary::of(&pods);
     Report { schema: SCHEMA, inputs, pods, summary, warnings }
+}
+
+/// Keeps the latest log time of a node (`""` for facts of no known node).
+fn note_end(ends: &mut HashMap<String, Instant>, node: Option<&str>, at: Instant) {
+    let node = node.unwrap_or("");
+    match ends.get_mut(node) {
+        Some(slot) => *slot = (*slot).max(at),
+        None => {
+            ends.insert(node.to_string(), at);
+        }
+    }
 }
 
 fn sort_key(p: &PodReport) -> (Option<Instant>, String) {

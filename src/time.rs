@@ -193,21 +193,17 @@ pub fn parse_rfc3339_prefix(s: &str) -> Option<(Stamp, usize)> {
     if b.len() < 19 {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| decimal(b.get(r)?);
     if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let year = num(0..4)? as i32;
-    let (month, day, hour, minute, second) = (num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let year = (two_digits(b, 0)? * 100 + two_digits(b, 2)?) as i32;
+    let (month, day, hour, minute, second) =
+        (two_digits(b, 5)?, two_digits(b, 8)?, two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
     let mut i = 19;
     let (nanos, digits) = if b.get(i) == Some(&b'.') || b.get(i) == Some(&b',') {
-        let start = i + 1;
-        let mut end = start;
-        while end < b.len() && b[end].is_ascii_digit() {
-            end += 1;
-        }
+        let (nanos, digits, end) = fraction(b, i + 1);
         i = end;
-        frac_to_nanos(&s[start..end])
+        (nanos, digits)
     } else {
         (0, 0)
     };
@@ -246,9 +242,25 @@ pub fn frac_to_nanos(frac: &str) -> (u32, u8) {
     (n, digits as u8)
 }
 
-/// The value of a short run of ASCII digits (a date or clock field); `None` if any byte is not a digit.
-fn decimal(digits: &[u8]) -> Option<u32> {
-    digits.iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+/// The value of the two ASCII digits at `b[i..i + 2]` (a date or clock field).
+fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+    let (hi, lo) = (b.get(i)?.wrapping_sub(b'0'), b.get(i + 1)?.wrapping_sub(b'0'));
+    (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+}
+
+/// The fractional-second digits starting at `b[start]`: nanoseconds, how
+/// many digits were printed (at most 9 count), and where the digits end.
+fn fraction(b: &[u8], start: usize) -> (u32, u8, usize) {
+    let mut n: u32 = 0;
+    let mut end = start;
+    while let Some(d) = b.get(end).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
+        if end - start < 9 {
+            n = n * 10 + u32::from(d);
+        }
+        end += 1;
+    }
+    let digits = (end - start).min(9);
+    (n * 10u32.pow(9 - digits as u32), digits as u8, end)
 }
 
 /// Parses `hh:mm:ss[.frac]`, returning (h, m, s, nanos, digits, consumed).
@@ -257,19 +269,15 @@ pub fn parse_clock(s: &str) -> Option<(u32, u32, u32, u32, u8, usize)> {
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return None;
     }
-    let d = |r: std::ops::Range<usize>| decimal(b.get(r)?);
-    let (h, m, sec) = (d(0..2)?, d(3..5)?, d(6..8)?);
+    let (h, m, sec) = (two_digits(b, 0)?, two_digits(b, 3)?, two_digits(b, 6)?);
     if h > 23 || m > 59 || sec > 60 {
         return None;
     }
     let mut i = 8;
     let (nanos, digits) = if b.get(8) == Some(&b'.') {
-        let mut end = 9;
-        while end < b.len() && b[end].is_ascii_digit() {
-            end += 1;
-        }
+        let (nanos, digits, end) = fraction(b, 9);
         i = end;
-        frac_to_nanos(&s[9..end])
+        (nanos, digits)
     } else {
         (0, 0)
     };
@@ -333,6 +341,15 @@ impl YearResolver {
         let Some((lo, hi)) = span else {
             return st.resolve(Utc::now().year(), zone);
         };
+        // A span shorter than a year holds at most one of the candidates: when
+        // the year of either end puts the stamp inside it, that is the answer.
+        if (hi - lo).num_days() < 365 {
+            for y in [lo.year(), hi.year()] {
+                if let Some(inst) = st.resolve(y, zone).filter(|i| lo <= i.utc && i.utc <= hi) {
+                    return Some(inst);
+                }
+            }
+        }
         let mut best: Option<(i64, Instant)> = None;
         for y in lo.year() - 1..=hi.year() + 1 {
             let Some(inst) = st.resolve(y, zone) else { continue };
@@ -408,6 +425,15 @@ mod tests {
         let mar = Utc.with_ymd_and_hms(2028, 3, 1, 0, 0, 0).unwrap();
         r.add_span(Some((mar, mar)));
         assert_eq!(r.resolve(&feb29, None, &Zone::default()).unwrap().utc.year(), 2028);
+    }
+
+    #[test]
+    fn fractions_beyond_nine_digits_are_cut() {
+        let (st, used) = parse_rfc3339_prefix("2025-03-18T10:21:22.1234567891Z x").unwrap();
+        assert_eq!((st.nanos, st.digits, st.offset_s, used), (123_456_789, 9, Some(0), 31));
+        let (h, _, _, nanos, digits, used) = parse_clock("10:21:22.5 x").unwrap();
+        assert_eq!((h, nanos, digits, used), (10, 500_000_000, 1, 10));
+        assert!(parse_clock("1a:21:22").is_none());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! journald `short`, `short-precise`, `short-iso` and RFC 3164 file lines.
 
-use super::{split_ident, Envelope, EnvelopeKind};
+use super::{position, split_ident, Envelope, EnvelopeKind};
 use crate::time::{month_from_abbrev, parse_clock, parse_rfc3339_prefix, Stamp};
 use std::borrow::Cow;
 
@@ -11,7 +11,7 @@ pub fn parse_short(line: &str) -> Option<Envelope<'_>> {
         return None;
     }
     let rest = line[4..].trim_start_matches(' ');
-    let day_end = memchr::memchr(b' ', rest.as_bytes())?;
+    let day_end = position(rest.as_bytes(), b' ')?;
     let day: u32 = rest[..day_end].parse().ok()?;
     if !(1..=31).contains(&day) {
         return None;
@@ -32,9 +32,9 @@ pub fn parse_iso(line: &str) -> Option<Envelope<'_>> {
 
 fn host_and_ident(rest: &str, kind: EnvelopeKind, stamp: Stamp) -> Envelope<'_> {
     // With a host: "host ident[pid]: msg"; with --no-hostname: "ident[pid]: msg".
-    let first_end = memchr::memchr(b' ', rest.as_bytes()).unwrap_or(rest.len());
+    let first_end = position(rest.as_bytes(), b' ').unwrap_or(rest.len());
     let first = &rest[..first_end];
-    if first.ends_with(':') || memchr::memchr(b'[', first.as_bytes()).is_some() {
+    if first.ends_with(':') || position(first.as_bytes(), b'[').is_some() {
         if let Some((ident, body)) = split_ident(rest) {
             return Envelope {
                 kind,

@@ -97,10 +97,10 @@ pub fn journald_ident(line: &[u8]) -> Option<(&[u8], &[u8])> {
         c if c.is_ascii_uppercase() && line.get(3) == Some(&b' ') => {
             // `Mar 18 10:21:19[.123456] ` (day zero- or space-padded).
             let rest = trim_spaces(&line[4..]);
-            let rest = &rest[memchr::memchr(b' ', rest)? + 1..];
-            &rest[memchr::memchr(b' ', rest)? + 1..]
+            let rest = &rest[position(rest, b' ')? + 1..];
+            &rest[position(rest, b' ')? + 1..]
         }
-        c if c.is_ascii_digit() && line.get(4) == Some(&b'-') => &line[memchr::memchr(b' ', line)? + 1..],
+        c if c.is_ascii_digit() && line.get(4) == Some(&b'-') => &line[position(line, b' ')? + 1..],
         _ => return None,
     };
     let first = first_word(after_stamp);
@@ -115,7 +115,7 @@ pub fn journald_ident(line: &[u8]) -> Option<(&[u8], &[u8])> {
 
 /// The first space-separated word of `s`.
 fn first_word(s: &[u8]) -> &[u8] {
-    &s[..memchr::memchr(b' ', s).unwrap_or(s.len())]
+    &s[..position(s, b' ').unwrap_or(s.len())]
 }
 
 fn trim_spaces(mut s: &[u8]) -> &[u8] {
@@ -130,15 +130,33 @@ pub fn is_journal_banner(line: &str) -> bool {
     line.starts_with("-- ") && (line.ends_with(" --") || line.contains("No entries"))
 }
 
+/// Where byte `c` first occurs in `b`: a plain loop, cheaper than `memchr`'s
+/// set-up for the short words of an envelope (hosts, identifiers, days).
+fn position(b: &[u8], c: u8) -> Option<usize> {
+    b.iter().position(|&x| x == c)
+}
+
 /// Splits `ident[pid]:` into the identifier; shared by journald and syslog.
 fn split_ident(rest: &str) -> Option<(&str, &str)> {
     let b = rest.as_bytes();
-    let colon = memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' ')).or_else(|| rest.strip_suffix(':').map(|r| r.len()))?;
+    // The tag ends at the first `: `; a space before it means there is no tag.
+    let mut colon = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b' ' => return None,
+            b':' if b.get(i + 1).is_none_or(|&n| n == b' ') => {
+                colon = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let colon = colon?;
     let tag = &rest[..colon];
-    if tag.is_empty() || memchr::memchr(b' ', tag.as_bytes()).is_some() {
+    if tag.is_empty() {
         return None;
     }
-    let ident = &tag[..memchr::memchr(b'[', tag.as_bytes()).unwrap_or(tag.len())];
+    let ident = &tag[..position(tag.as_bytes(), b'[').unwrap_or(tag.len())];
     let body = rest.get(colon + 2..).unwrap_or("");
     Some((ident, body))
 }

@@ -5,6 +5,7 @@
 //! the Kubernetes version in a sibling `kubernetes-version.txt`.
 
 mod read;
+mod span;
 
 pub use read::{buffer_size, maybe_gunzip, read_from, read_input, FileResult};
 

@@ -1,10 +1,11 @@
 //! Reading one input: stream its lines, prefilter, parse, count.
 
+use super::span::SpanTracker;
 use super::{io_reason, InputError, InputSpec};
 use crate::envelope;
 use crate::event::{Event, EventKind, Origin};
 use crate::parse::{app, ApiState, LineParser, ParsedLine, SourceKind};
-use crate::time::{RolloverTracker, Stamp, Zone};
+use crate::time::{RolloverTracker, Stamp};
 use chrono::{DateTime, Utc};
 use flate2::read::MultiGzDecoder;
 use std::borrow::Cow;
@@ -91,6 +92,8 @@ struct Collector {
     seen_facts: foldhash::HashMap<u64, usize>,
     /// The envelope and source of the previous line, already in `res.formats`.
     last_formats: (Option<envelope::EnvelopeKind>, Option<SourceKind>),
+    /// Full timestamps seen (the year anchors that become `res.span`).
+    span: SpanTracker,
 }
 
 impl Collector {
@@ -153,7 +156,7 @@ impl Collector {
             }
         }
         if let Some(a) = parsed.anchor {
-            widen(&mut self.res.span, &a);
+            self.span.observe(&a);
         }
         let mut stamp = parsed.stamp;
         if let Some(st) = stamp.as_mut() {
@@ -180,7 +183,7 @@ impl Collector {
                 self.res.recognized += 1;
                 self.res.formats.insert("cri");
                 if let Some(st) = cri.envelope.stamp {
-                    widen(&mut self.res.span, &st);
+                    self.span.observe(&st);
                     if let Some(kind) = app::parse(id, &cri.envelope.body) {
                         let node = self.node_hint.clone();
                         self.push(Some(st), line_no, node, kind);
@@ -238,7 +241,7 @@ impl Collector {
             None
         };
         if let Some(st) = anchor {
-            widen(&mut self.res.span, &st);
+            self.span.observe(&st);
         }
         true
     }
@@ -360,9 +363,11 @@ pub fn read_from(
         rollover: RolloverTracker::default(),
         seen_facts: foldhash::HashMap::default(),
         last_formats: (None, None),
+        span: SpanTracker::default(),
     };
     if document_mode {
         read_documents(spec, reader, &mut col)?;
+        col.res.span = col.span.span();
         return Ok(col.res);
     }
     let app_identity = spec.path.as_deref().and_then(app::identity_from_path);
@@ -408,6 +413,7 @@ pub fn read_from(
             MAX_LINE >> 20
         ));
     }
+    col.res.span = col.span.span();
     // The node's facts wait here until all its files are read: no growth slack.
     col.res.events.shrink_to_fit();
     Ok(col.res)
@@ -498,7 +504,7 @@ fn read_documents(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, col: &mut
                     let timed = crate::parse::kube_json::parse_object(&item, &mut api);
                     for (st, kind) in timed {
                         if let Some(s) = &st {
-                            widen(&mut col.res.span, s);
+                            col.span.observe(s);
                         }
                         let node = col.node_hint.clone();
                         col.push(st, line, node, kind);
@@ -542,15 +548,6 @@ fn earlier(a: Option<&Stamp>, b: Option<&Stamp>) -> bool {
 fn fact_hash(kind: &EventKind) -> u64 {
     // Fixed seed: the same fact hashes alike in every input of the run.
     foldhash::fast::FixedState::default().hash_one(kind)
-}
-
-fn widen(span: &mut Option<(DateTime<Utc>, DateTime<Utc>)>, st: &Stamp) {
-    if let Some(i) = st.resolve(0, &Zone::default()) {
-        *span = Some(match *span {
-            None => (i.utc, i.utc),
-            Some((lo, hi)) => (lo.min(i.utc), hi.max(i.utc)),
-        });
-    }
 }
 
 /// Cheap shape test for lines the prefilter dropped: is this a log line of
