@@ -61,20 +61,8 @@ pub fn split(body: &str) -> Option<LogrusLine<'_>> {
 }
 
 fn split_text(body: &str) -> Option<LogrusLine<'_>> {
-    let mut stamp = None;
-    let mut level = Cow::Borrowed("");
+    let (stamp, level) = time_and_level(body);
     let mut rest = body;
-    // time and level come first, then msg.
-    for (k, v) in KvIter::new(body) {
-        match k {
-            "time" => stamp = parse_rfc3339_prefix(&v).map(|(s, _)| s),
-            "level" => level = v,
-            _ => {}
-        }
-        if k == "level" {
-            break;
-        }
-    }
     static MSG: LazyLock<Phrase> = LazyLock::new(|| Phrase::new(" msg="));
     let msg_at = MSG.find(rest)? + 5;
     rest = &rest[msg_at..];
@@ -89,6 +77,36 @@ fn split_text(body: &str) -> Option<LogrusLine<'_>> {
     };
     let id = KvIter::new(after).value_of("id");
     Some(LogrusLine { stamp, level, msg, id })
+}
+
+/// The `time="…" level=…` that open a logrus text line. containerd always
+/// prints them first and in that shape; anything else is read pair by pair.
+fn time_and_level(body: &str) -> (Option<Stamp>, Cow<'_, str>) {
+    let fixed = || {
+        let t = body.strip_prefix("time=\"")?;
+        let close = memchr::memchr(b'"', t.as_bytes())?;
+        let (stamp, used) = parse_rfc3339_prefix(&t[..close])?;
+        let level = t[close + 1..].strip_prefix(" level=")?;
+        let level = &level[..memchr::memchr(b' ', level.as_bytes()).unwrap_or(level.len())];
+        (used == close && !level.starts_with('"')).then_some((Some(stamp), Cow::Borrowed(level)))
+    };
+    if let Some(found) = fixed() {
+        return found;
+    }
+    let mut stamp = None;
+    let mut level = Cow::Borrowed("");
+    // time and level come first, then msg.
+    for (k, v) in KvIter::new(body) {
+        match k {
+            "time" => stamp = parse_rfc3339_prefix(&v).map(|(s, _)| s),
+            "level" => level = v,
+            _ => {}
+        }
+        if k == "level" {
+            break;
+        }
+    }
+    (stamp, level)
 }
 
 /// Finds the end of an unescaped quoted message: the first `"` followed by

@@ -169,6 +169,12 @@ pub fn unquote_go(s: &str) -> Option<(Cow<'_, str>, usize)> {
         if inner.as_bytes()[next] == b'"' {
             return Some((Cow::Owned(out), next + 2));
         }
+        // The common escapes (`\"`, `\\`) stand for the byte after them.
+        if let Some(&c @ (b'"' | b'\\')) = inner.as_bytes().get(next + 1) {
+            out.push(char::from(c));
+            at = next + 2;
+            continue;
+        }
         let mut chars = inner[next + 1..].chars();
         let e = chars.next()?;
         let mut used = 1 + e.len_utf8();
