@@ -9,10 +9,11 @@ use crate::event::{Event, EventKind, PodRef};
 use crate::time::Instant;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use std::collections::BTreeSet;
+use std::hash::{Hash, Hasher};
 use std::ops::Bound;
 
 /// A thing that identifies (part of) a Pod.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Key {
     /// Pod UID.
     Uid(String),
@@ -24,21 +25,136 @@ pub enum Key {
     Name(String, String),
 }
 
+/// A [`Key`] borrowed from the facts: looking one up copies nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyRef<'a> {
+    /// Pod UID.
+    Uid(&'a str),
+    /// Sandbox (pause container) ID.
+    Sandbox(&'a str),
+    /// App container ID.
+    Container(&'a str),
+    /// `namespace/name` with no UID known.
+    Name(&'a str, &'a str),
+}
+
+impl Key {
+    /// The key as a borrowed one.
+    pub fn as_key_ref(&self) -> KeyRef<'_> {
+        match self {
+            Key::Uid(u) => KeyRef::Uid(u),
+            Key::Sandbox(s) => KeyRef::Sandbox(s),
+            Key::Container(c) => KeyRef::Container(c),
+            Key::Name(ns, n) => KeyRef::Name(ns, n),
+        }
+    }
+}
+
+impl KeyRef<'_> {
+    fn to_key(self) -> Key {
+        match self {
+            KeyRef::Uid(u) => Key::Uid(u.to_string()),
+            KeyRef::Sandbox(s) => Key::Sandbox(s.to_string()),
+            KeyRef::Container(c) => Key::Container(c.to_string()),
+            KeyRef::Name(ns, n) => Key::Name(ns.to_string(), n.to_string()),
+        }
+    }
+}
+
+// A key hashes as its borrowed form, so either finds it in the index.
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_key_ref().hash(state);
+    }
+}
+
+impl hashbrown::Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        *self == key.as_key_ref()
+    }
+}
+
+/// Keys joined into groups (union-find): one group per Pod.
+#[derive(Debug, Default)]
+struct Groups {
+    keys: hashbrown::HashMap<Key, usize, foldhash::fast::RandomState>,
+    parent: Vec<usize>,
+}
+
+impl Groups {
+    /// Index of a key, created when new.
+    fn key(&mut self, k: KeyRef) -> usize {
+        if let Some(&i) = self.keys.get(&k) {
+            return i;
+        }
+        let i = self.parent.len();
+        self.parent.push(i);
+        self.keys.insert(k.to_key(), i);
+        i
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: KeyRef, b: KeyRef) {
+        let (ia, ib) = (self.key(a), self.key(b));
+        let (ra, rb) = (self.find(ia), self.find(ib));
+        if ra != rb {
+            self.parent[rb] = ra;
+        }
+    }
+}
+
+/// The runtime IDs of a run: which are sandboxes, and the full forms of
+/// abbreviated ones.
+#[derive(Debug, Default)]
+struct RuntimeIds {
+    /// Sandbox IDs (never reported as containers).
+    sandboxes: HashSet<String>,
+    /// Every full-length (64 hex) runtime ID seen, for abbreviated IDs.
+    full_ids: BTreeSet<String>,
+}
+
+impl RuntimeIds {
+    fn full_id<'a>(&'a self, id: &'a str) -> &'a str {
+        if id.len() >= 64 || id.len() < 6 {
+            return id;
+        }
+        let mut hits = self.full_ids.range::<str, _>((Bound::Included(id), Bound::Unbounded)).take_while(|f| f.starts_with(id));
+        match (hits.next(), hits.next()) {
+            (Some(one), None) => one,
+            _ => id,
+        }
+    }
+
+    fn key<'a>(&'a self, id: &'a str) -> KeyRef<'a> {
+        let id = self.full_id(id);
+        if self.sandboxes.contains(id) {
+            KeyRef::Sandbox(id)
+        } else {
+            KeyRef::Container(id)
+        }
+    }
+}
+
+/// UIDs seen per namespace and name, with the time each was first seen.
+type UidsByName = HashMap<String, HashMap<String, Vec<(Instant, String)>>>;
+
 /// The identity index built from all events of a run.
 #[derive(Debug, Default)]
 pub struct Identity {
-    keys: HashMap<Key, usize>,
-    parent: Vec<usize>,
-    /// Sandbox IDs (never reported as containers).
-    pub sandboxes: HashSet<String>,
+    groups: Groups,
+    ids: RuntimeIds,
     /// Names and namespaces of UIDs.
     pub names: HashMap<String, (String, String)>,
-    /// UIDs seen per namespace and name, with the time each was first seen.
-    by_name: HashMap<String, HashMap<String, Vec<(Instant, String)>>>,
+    by_name: UidsByName,
     /// Container names by container ID.
     pub container_names: HashMap<String, String>,
-    /// Every full-length (64 hex) runtime ID seen, for abbreviated IDs.
-    full_ids: BTreeSet<String>,
 }
 
 impl Identity {
@@ -56,21 +172,25 @@ impl Identity {
             list.sort();
         }
         // Name-only facts (a container known with ns/name but no UID) join the UID of that name.
-        let name_keys: Vec<(String, String)> = id
+        let Identity { groups, by_name, .. } = &mut id;
+        let name_keys: Vec<(&str, &str)> = groups
             .keys
             .keys()
             .filter_map(|k| match k {
-                Key::Name(ns, n) => Some((ns.clone(), n.clone())),
+                Key::Name(ns, n) => by_name.contains_key(ns).then_some((ns.as_str(), n.as_str())),
                 _ => None,
             })
             .collect();
+        let mut joins: Vec<(Key, Key)> = Vec::new();
         for (ns, n) in name_keys {
-            if let Some(list) = id.by_name.get(&ns).and_then(|names| names.get(&n)) {
+            if let Some(list) = by_name.get(ns).and_then(|names| names.get(n)) {
                 if list.len() == 1 {
-                    let uid = list[0].1.clone();
-                    id.union(Key::Name(ns, n), Key::Uid(uid));
+                    joins.push((Key::Name(ns.to_string(), n.to_string()), Key::Uid(list[0].1.clone())));
                 }
             }
+        }
+        for (a, b) in joins {
+            id.groups.union(a.as_key_ref(), b.as_key_ref());
         }
         id
     }
@@ -85,8 +205,8 @@ impl Identity {
             | EventKind::Exited { id: sandbox, sandbox: true, .. } => sandbox,
             _ => return,
         };
-        if !self.sandboxes.contains(sandbox) {
-            self.sandboxes.insert(sandbox.clone());
+        if !self.ids.sandboxes.contains(sandbox) {
+            self.ids.sandboxes.insert(sandbox.clone());
         }
     }
 
@@ -102,31 +222,19 @@ impl Identity {
             EventKind::Exited { id, .. } | EventKind::ContainerDied { id, .. } => Some(id),
             _ => None,
         };
-        if let Some(id) = id.filter(|i| i.len() == 64 && !self.full_ids.contains(*i)) {
-            self.full_ids.insert(id.clone());
+        if let Some(id) = id.filter(|i| i.len() == 64 && !self.ids.full_ids.contains(*i)) {
+            self.ids.full_ids.insert(id.clone());
         }
     }
 
     /// The full ID an abbreviated one (`c65a36d40905`) stands for, when unique.
     pub fn full_id<'a>(&'a self, id: &'a str) -> &'a str {
-        if id.len() >= 64 || id.len() < 6 {
-            return id;
-        }
-        let mut hits = self.full_ids.range::<str, _>((Bound::Included(id), Bound::Unbounded)).take_while(|f| f.starts_with(id));
-        match (hits.next(), hits.next()) {
-            (Some(one), None) => one,
-            _ => id,
-        }
+        self.ids.full_id(id)
     }
 
-    /// The key for a runtime ID: sandbox or container (abbreviated IDs expanded).
-    pub fn runtime_key(&self, id: &str) -> Key {
-        let id = self.full_id(id);
-        if self.sandboxes.contains(id) {
-            Key::Sandbox(id.to_string())
-        } else {
-            Key::Container(id.to_string())
-        }
+    /// True when `id` names a sandbox (pause container) rather than an app container.
+    pub fn is_sandbox(&self, id: &str) -> bool {
+        self.ids.sandboxes.contains(id)
     }
 
     fn learn(&mut self, e: &Event) {
@@ -136,13 +244,13 @@ impl Identity {
                 self.container_names.insert(c.clone(), n.clone());
             }
         }
-        let (pod, id): (Option<&PodRef>, Option<Key>) = match &e.kind {
-            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), Some(Key::Sandbox(sandbox.clone()))),
+        let (pod, id): (Option<&PodRef>, Option<KeyRef>) = match &e.kind {
+            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), Some(KeyRef::Sandbox(sandbox))),
             EventKind::ContainerCreated { sandbox, container, .. } => {
-                self.union(Key::Container(container.clone()), Key::Sandbox(sandbox.clone()));
+                self.groups.union(KeyRef::Container(container), KeyRef::Sandbox(sandbox));
                 (None, None)
             }
-            kind => (kind.pod(), kind.runtime_id().map(|c| self.runtime_key(c))),
+            kind => (kind.pod(), kind.runtime_id().map(|c| self.ids.key(c))),
         };
         let Some(pod) = pod else { return };
         if let (Some(uid), Some(ns), Some(name)) = (&pod.uid, &pod.namespace, &pod.name) {
@@ -165,83 +273,68 @@ impl Identity {
             }
         }
         let anchor = match (&pod.uid, &pod.namespace, &pod.name) {
-            (Some(u), _, _) => Some(Key::Uid(u.clone())),
-            (None, Some(ns), Some(n)) if id.is_some() => Some(Key::Name(ns.clone(), n.clone())),
+            (Some(u), _, _) => Some(KeyRef::Uid(u)),
+            (None, Some(ns), Some(n)) if id.is_some() => Some(KeyRef::Name(ns, n)),
             _ => None,
         };
         if let Some(a) = anchor {
             match id {
-                Some(k) => self.union(a, k),
+                Some(k) => self.groups.union(a, k),
                 None => {
-                    self.key(a);
+                    self.groups.key(a);
                 }
             }
         }
     }
 
-    /// Resolves a name-only reference to the UID live at `at`.
-    pub fn uid_for_name(&self, ns: &str, name: &str, at: Option<Instant>) -> Option<String> {
-        let list = self.by_name.get(ns)?.get(name)?;
-        if list.len() == 1 {
-            return Some(list[0].1.clone());
-        }
-        let chosen = at.and_then(|t| list.iter().rev().find(|(first, _)| first.utc <= t.utc + chrono::Duration::seconds(1)));
-        Some(chosen.unwrap_or(&list[0]).1.clone())
-    }
-
-    /// The key a Pod reference stands for at a given time.
-    pub fn pod_key(&self, pod: &PodRef, at: Option<Instant>) -> Option<Key> {
-        if let Some(u) = &pod.uid {
-            return Some(Key::Uid(u.clone()));
-        }
-        let (ns, name) = (pod.namespace.as_ref()?, pod.name.as_ref()?);
-        Some(match self.uid_for_name(ns, name, at) {
-            Some(u) => Key::Uid(u),
-            None => Key::Name(ns.clone(), name.clone()),
-        })
-    }
-
-    /// Index of a key, created when new.
-    pub fn key(&mut self, k: Key) -> usize {
-        if let Some(&i) = self.keys.get(&k) {
-            return i;
-        }
-        let i = self.parent.len();
-        self.parent.push(i);
-        self.keys.insert(k, i);
-        i
-    }
-
-    /// The group a key belongs to (created on first use).
-    pub fn group(&mut self, k: Key) -> usize {
-        let i = self.key(k);
-        self.find(i)
-    }
-
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.parent[i] != i {
-            self.parent[i] = self.parent[self.parent[i]];
-            i = self.parent[i];
-        }
-        i
-    }
-
-    fn union(&mut self, a: Key, b: Key) {
-        let (ia, ib) = (self.key(a), self.key(b));
-        let (ra, rb) = (self.find(ia), self.find(ib));
-        if ra != rb {
-            self.parent[rb] = ra;
-        }
+    /// The group (one per Pod) an event files under: the Pod's UID, else
+    /// the container or sandbox it names, else the Pod's name at that time;
+    /// `None` for facts that name none of these.
+    pub fn group_of(&mut self, e: &Event) -> Option<usize> {
+        let key = match &e.kind {
+            EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => KeyRef::Sandbox(sandbox),
+            EventKind::SandboxSeen { .. } => return None,
+            kind => match (kind.pod(), kind.runtime_id()) {
+                (Some(PodRef { uid: Some(u), .. }), _) => KeyRef::Uid(u),
+                (_, Some(id)) => self.ids.key(id),
+                (Some(pod), None) => pod_key(&self.by_name, pod, e.at)?,
+                (None, None) => return None,
+            },
+        };
+        let i = self.groups.key(key);
+        Some(self.groups.find(i))
     }
 
     /// All keys of a group.
     pub fn members(&mut self) -> HashMap<usize, Vec<Key>> {
-        let keys: Vec<(Key, usize)> = self.keys.iter().map(|(k, i)| (k.clone(), *i)).collect();
+        let keys: Vec<(Key, usize)> = self.groups.keys.iter().map(|(k, i)| (k.clone(), *i)).collect();
         let mut out: HashMap<usize, Vec<Key>> = HashMap::new();
         for (k, i) in keys {
-            let r = self.find(i);
+            let r = self.groups.find(i);
             out.entry(r).or_default().push(k);
         }
         out
     }
+}
+
+/// Resolves a name-only reference to the UID live at `at`.
+fn uid_for_name<'a>(by_name: &'a UidsByName, ns: &str, name: &str, at: Option<Instant>) -> Option<&'a str> {
+    let list = by_name.get(ns)?.get(name)?;
+    if list.len() == 1 {
+        return Some(&list[0].1);
+    }
+    let chosen = at.and_then(|t| list.iter().rev().find(|(first, _)| first.utc <= t.utc + chrono::Duration::seconds(1)));
+    Some(&chosen.unwrap_or(&list[0]).1)
+}
+
+/// The key a Pod reference stands for at a given time.
+fn pod_key<'a>(by_name: &'a UidsByName, pod: &'a PodRef, at: Option<Instant>) -> Option<KeyRef<'a>> {
+    if let Some(u) = &pod.uid {
+        return Some(KeyRef::Uid(u));
+    }
+    let (ns, name) = (pod.namespace.as_ref()?, pod.name.as_ref()?);
+    Some(match uid_for_name(by_name, ns, name, at) {
+        Some(u) => KeyRef::Uid(u),
+        None => KeyRef::Name(ns, name),
+    })
 }

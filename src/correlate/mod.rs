@@ -7,7 +7,7 @@
 
 pub mod identity;
 
-use crate::event::{Event, EventKind, Origin, PodRef, StopCause, TerminatedState};
+use crate::event::{Event, EventKind, Origin, StopCause, TerminatedState};
 use crate::time::{Instant, Zone};
 use identity::{Identity, Key};
 use std::collections::HashMap;
@@ -181,7 +181,9 @@ pub struct Context {
 fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
     let mut keys: Vec<(Option<Instant>, Origin, usize, usize)> =
         lists.iter().enumerate().flat_map(|(l, list)| list.iter().enumerate().map(move |(i, e)| (e.at, e.origin, l, i))).collect();
-    keys.sort_unstable();
+    // Keys are unique, so a stable sort gives the same order; each list is
+    // nearly in time order already, and the stable sort merges such runs.
+    keys.sort();
     keys.into_iter().map(|(_, _, l, i)| &lists[l][i]).collect()
 }
 
@@ -196,8 +198,7 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> 
     let mut groups: HashMap<usize, PodTimeline> = HashMap::new();
     let mut order: Vec<usize> = Vec::new();
     for &e in &events {
-        let Some(key) = key_of(&ident, e) else { continue };
-        let g = ident.group(key);
+        let Some(g) = ident.group_of(e) else { continue };
         let tl = groups.entry(g).or_insert_with(|| {
             order.push(g);
             PodTimeline::default()
@@ -251,21 +252,6 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> 
     out
 }
 
-/// The identity key an event files under: the Pod's UID, else the
-/// container or sandbox it names, else the Pod's name at that time.
-fn key_of(ident: &Identity, e: &Event) -> Option<Key> {
-    match &e.kind {
-        EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => Some(Key::Sandbox(sandbox.clone())),
-        EventKind::SandboxSeen { .. } => None,
-        kind => match (kind.pod(), kind.runtime_id()) {
-            (Some(PodRef { uid: Some(u), .. }), _) => Some(Key::Uid(u.clone())),
-            (_, Some(id)) => Some(ident.runtime_key(id)),
-            (Some(pod), None) => ident.pod_key(pod, e.at),
-            (None, None) => None,
-        },
-    }
-}
-
 fn first(slot: &mut Option<Mark>, m: Mark) {
     if slot.is_none() {
         *slot = Some(m);
@@ -282,7 +268,7 @@ fn container_mut<'a>(
 ) -> Option<&'a mut ContainerTimeline> {
     let full = id.map(|i| ident.full_id(i));
     if let Some(id) = full {
-        if ident.sandboxes.contains(id) {
+        if ident.is_sandbox(id) {
             return None;
         }
         let pos = match tl.containers.iter().position(|c| c.id.as_deref() == Some(id)) {
@@ -475,7 +461,7 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             }
         }
         EventKind::Exited { id, exit_code, exited_at, sandbox } => {
-            if *sandbox || ident.sandboxes.contains(id) {
+            if *sandbox || ident.is_sandbox(id) {
                 lifecycle = false;
             } else if let Some(c) = container_mut(tl, ident, Some(id), None, Some(at)) {
                 if c.exit_event.is_none() {

@@ -153,17 +153,19 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     // thousands of Pod log files).
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut listed: foldhash::HashSet<std::ffi::OsString> = foldhash::HashSet::default();
-    for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
+    let mut problems: Vec<(PathBuf, String)> = Vec::new();
+    // Unsorted: the walk's order is fixed afterwards, by path.
+    for entry in WalkDir::new(root).follow_links(true) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let where_ = e.path().map(|p| p.display().to_string()).unwrap_or_else(|| root.display().to_string());
+                let at = e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
                 let why = if e.loop_ancestor().is_some() {
                     "symlink loop".to_string()
                 } else {
                     e.io_error().map(io_reason).unwrap_or_else(|| e.to_string())
                 };
-                warnings.push(format!("{where_}: skipped: {why}"));
+                problems.push((at, why));
                 continue;
             }
         };
@@ -180,6 +182,11 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
         }
         files.push((path, name));
     }
+    // The order a walk with each directory's entries sorted by name would
+    // give (input numbers, and so ties in the timeline, depend on it).
+    files.sort_unstable_by(|a, b| walk_order(&a.0, &b.0));
+    problems.sort_by(|a, b| walk_order(&a.0, &b.0));
+    warnings.extend(problems.into_iter().map(|(at, why)| format!("{}: skipped: {why}", at.display())));
     let has = |dir: &Path, f: &str| listed.contains(dir.join(f).as_os_str());
     for (path, name) in files {
         let (node_hint, version_hint) = nearest_node(&path, cache, |d| NODE_MARKERS.iter().any(|f| has(d, f))).unzip();
@@ -203,6 +210,15 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
             explicit: false,
         });
     }
+}
+
+/// Orders paths under one root as a depth-first walk that visits each
+/// directory's entries by name does: component by component, which is the
+/// paths' bytes with the separator below every other byte.
+fn walk_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    let key = |c: u8| if std::path::is_separator(char::from(c)) { 0 } else { c };
+    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
+    a.iter().map(|&c| key(c)).cmp(b.iter().map(|&c| key(c)))
 }
 
 /// The node directory a file lives in: the nearest ancestor that `is_node`
