@@ -189,7 +189,12 @@ pub fn parse_offset(s: &str) -> Option<i32> {
 /// `…+09:00`, also with a space instead of `T`). Returns the stamp and the
 /// number of bytes consumed.
 pub fn parse_rfc3339_prefix(s: &str) -> Option<(Stamp, usize)> {
-    let b = s.as_bytes();
+    parse_rfc3339_prefix_bytes(s.as_bytes())
+}
+
+/// [`parse_rfc3339_prefix`] on bytes: a stamp inside a line that need not be
+/// checked as text first.
+pub fn parse_rfc3339_prefix_bytes(b: &[u8]) -> Option<(Stamp, usize)> {
     if b.len() < 19 {
         return None;
     }
@@ -217,7 +222,7 @@ pub fn parse_rfc3339_prefix(s: &str) -> Option<(Stamp, usize)> {
             while end < b.len() && (b[end].is_ascii_digit() || b[end] == b':') && end - i <= 6 {
                 end += 1;
             }
-            if let Some(off) = parse_offset(&s[i..end]) {
+            if let Some(off) = std::str::from_utf8(&b[i..end]).ok().and_then(parse_offset) {
                 offset = Some(off);
                 i = end;
             }
@@ -251,15 +256,11 @@ fn two_digits(b: &[u8], i: usize) -> Option<u32> {
 /// The fractional-second digits starting at `b[start]`: nanoseconds, how
 /// many digits were printed (at most 9 count), and where the digits end.
 fn fraction(b: &[u8], start: usize) -> (u32, u8, usize) {
-    let mut n: u32 = 0;
-    let mut end = start;
-    while let Some(d) = b.get(end).map(|c| c.wrapping_sub(b'0')).filter(|d| *d < 10) {
-        if end - start < 9 {
-            n = n * 10 + u32::from(d);
-        }
-        end += 1;
-    }
-    let digits = (end - start).min(9);
+    let digits_of = b.get(start..).unwrap_or(&[]);
+    let len = digits_of.iter().position(|c| !c.is_ascii_digit()).unwrap_or(digits_of.len());
+    let digits = len.min(9);
+    let n = digits_of[..digits].iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
+    let end = start + len;
     (n * 10u32.pow(9 - digits as u32), digits as u8, end)
 }
 

@@ -422,9 +422,8 @@ pub fn read_from(
 /// The full `time="…"` of a containerd line, as a year anchor.
 fn embedded_time(body: &[u8]) -> Option<Stamp> {
     let t = body.strip_prefix(b"time=\"")?;
-    // Only the stamp needs to be text; the rest of the line is not looked at.
     let t = &t[..memchr::memchr(b'"', t)?];
-    crate::time::parse_rfc3339_prefix(std::str::from_utf8(t).ok()?).map(|(s, _)| s).filter(Stamp::is_complete)
+    crate::time::parse_rfc3339_prefix_bytes(t).map(|(s, _)| s).filter(Stamp::is_complete)
 }
 
 /// How many not-understood lines per input are kept for `-v`.
