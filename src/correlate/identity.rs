@@ -8,9 +8,7 @@
 use crate::event::{Event, EventKind, PodRef};
 use crate::time::Instant;
 use foldhash::{HashMap, HashMapExt, HashSet};
-use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
-use std::ops::Bound;
 
 /// A thing that identifies (part of) a Pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,8 +114,8 @@ impl Groups {
 struct RuntimeIds {
     /// Sandbox IDs (never reported as containers).
     sandboxes: HashSet<String>,
-    /// Every full-length (64 hex) runtime ID seen, for abbreviated IDs.
-    full_ids: BTreeSet<String>,
+    /// Every full-length (64 hex) runtime ID seen, sorted, for abbreviated IDs.
+    full_ids: Vec<String>,
 }
 
 impl RuntimeIds {
@@ -125,7 +123,8 @@ impl RuntimeIds {
         if id.len() >= 64 || id.len() < 6 {
             return id;
         }
-        let mut hits = self.full_ids.range::<str, _>((Bound::Included(id), Bound::Unbounded)).take_while(|f| f.starts_with(id));
+        let from = self.full_ids.partition_point(|f| f.as_str() < id);
+        let mut hits = self.full_ids[from..].iter().take_while(|f| f.starts_with(id));
         match (hits.next(), hits.next()) {
             (Some(one), None) => one,
             _ => id,
@@ -140,6 +139,22 @@ impl RuntimeIds {
             KeyRef::Container(id)
         }
     }
+}
+
+/// The full-length (64 hex) runtime ID a fact names, if any.
+fn full_id_of(k: &EventKind) -> Option<&str> {
+    let id = match k {
+        EventKind::SandboxCreated { sandbox, .. } => Some(sandbox),
+        EventKind::ContainerCreated { container, .. }
+        | EventKind::StopRequested { container, .. }
+        | EventKind::SignalSent { container, .. }
+        | EventKind::KillSent { container }
+        | EventKind::ContainerFinished { container, .. } => Some(container),
+        EventKind::KillRequested { container, .. } => container.as_ref(),
+        EventKind::Exited { id, .. } | EventKind::ContainerDied { id, .. } => Some(id),
+        _ => None,
+    };
+    id.map(String::as_str).filter(|i| i.len() == 64)
 }
 
 /// UIDs seen per namespace and name, with the time each was first seen.
@@ -161,10 +176,15 @@ impl Identity {
     /// Builds the index from time-sorted events.
     pub fn build(events: &[&Event]) -> Identity {
         let mut id = Identity::default();
+        let mut full_ids: HashSet<&str> = HashSet::default();
         for &e in events {
             id.note_sandbox(&e.kind);
-            id.note_full_id(&e.kind);
+            if let Some(full) = full_id_of(&e.kind) {
+                full_ids.insert(full);
+            }
         }
+        id.ids.full_ids = full_ids.into_iter().map(str::to_string).collect();
+        id.ids.full_ids.sort_unstable();
         for &e in events {
             id.learn(e);
         }
@@ -207,23 +227,6 @@ impl Identity {
         };
         if !self.ids.sandboxes.contains(sandbox) {
             self.ids.sandboxes.insert(sandbox.clone());
-        }
-    }
-
-    fn note_full_id(&mut self, k: &EventKind) {
-        let id = match k {
-            EventKind::SandboxCreated { sandbox, .. } => Some(sandbox),
-            EventKind::ContainerCreated { container, .. }
-            | EventKind::StopRequested { container, .. }
-            | EventKind::SignalSent { container, .. }
-            | EventKind::KillSent { container }
-            | EventKind::ContainerFinished { container, .. } => Some(container),
-            EventKind::KillRequested { container, .. } => container.as_ref(),
-            EventKind::Exited { id, .. } | EventKind::ContainerDied { id, .. } => Some(id),
-            _ => None,
-        };
-        if let Some(id) = id.filter(|i| i.len() == 64 && !self.ids.full_ids.contains(*i)) {
-            self.ids.full_ids.insert(id.clone());
         }
     }
 
