@@ -287,8 +287,23 @@ pub fn parse_clock(s: &str) -> Option<(u32, u32, u32, u32, u8, usize)> {
 
 /// Month number from an English three-letter abbreviation.
 pub fn month_from_abbrev(s: &str) -> Option<u32> {
-    const M: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    M.iter().position(|m| *m == s).map(|i| i as u32 + 1)
+    // A match on the bytes compiles to a few byte tests; a list search
+    // compares the string with each month in turn (every journald line).
+    Some(match s.as_bytes() {
+        b"Jan" => 1,
+        b"Feb" => 2,
+        b"Mar" => 3,
+        b"Apr" => 4,
+        b"May" => 5,
+        b"Jun" => 6,
+        b"Jul" => 7,
+        b"Aug" => 8,
+        b"Sep" => 9,
+        b"Oct" => 10,
+        b"Nov" => 11,
+        b"Dec" => 12,
+        _ => return None,
+    })
 }
 
 /// Chooses years for year-less stamps from the full timestamps of the input.
@@ -435,6 +450,17 @@ mod tests {
         let (h, _, _, nanos, digits, used) = parse_clock("10:21:22.5 x").unwrap();
         assert_eq!((h, nanos, digits, used), (10, 500_000_000, 1, 10));
         assert!(parse_clock("1a:21:22").is_none());
+    }
+
+    #[test]
+    fn month_abbreviations() {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        for (i, m) in months.iter().enumerate() {
+            assert_eq!(month_from_abbrev(m), Some(i as u32 + 1));
+        }
+        assert_eq!(month_from_abbrev("jan"), None);
+        assert_eq!(month_from_abbrev("Janu"), None);
+        assert_eq!(month_from_abbrev(""), None);
     }
 
     #[test]

@@ -372,7 +372,9 @@ pub fn read_from(
     }
     let app_identity = spec.path.as_deref().and_then(app::identity_from_path);
     if app_identity.is_none() && spec.skip_idents.is_empty() {
-        col.res.events.reserve(expected_facts(len));
+        let facts = expected_facts(len);
+        col.res.events.reserve(facts);
+        col.seen_facts.reserve(facts);
     }
     if let Some(id) = &app_identity {
         col.res.formats.insert(SourceKind::App.name());

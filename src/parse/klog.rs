@@ -138,7 +138,9 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
     if text.starts_with('"') {
         if let Some((msg, used)) = unquote_go(text) {
             let rest = &text[used..];
-            let raw_pairs = KvIter::new(rest).raw().collect();
+            // Room for the pairs of nearly every line, so the list is not regrown.
+            let mut raw_pairs = Vec::with_capacity(8);
+            raw_pairs.extend(KvIter::new(rest).raw());
             return Some(KlogLine { level, stamp, source, msg, structured: true, rest, json: None, raw_pairs });
         }
     }
