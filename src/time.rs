@@ -248,6 +248,7 @@ pub fn frac_to_nanos(frac: &str) -> (u32, u8) {
 }
 
 /// The value of the two ASCII digits at `b[i..i + 2]` (a date or clock field).
+#[inline]
 fn two_digits(b: &[u8], i: usize) -> Option<u32> {
     let (hi, lo) = (b.get(i)?.wrapping_sub(b'0'), b.get(i + 1)?.wrapping_sub(b'0'));
     (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
@@ -255,13 +256,25 @@ fn two_digits(b: &[u8], i: usize) -> Option<u32> {
 
 /// The fractional-second digits starting at `b[start]`: nanoseconds, how
 /// many digits were printed (at most 9 count), and where the digits end.
+#[inline]
 fn fraction(b: &[u8], start: usize) -> (u32, u8, usize) {
+    /// What the first `i` digits are worth in nanoseconds, by `i`.
+    const SCALE: [u32; 10] = [1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
     let digits_of = b.get(start..).unwrap_or(&[]);
-    let len = digits_of.iter().position(|c| !c.is_ascii_digit()).unwrap_or(digits_of.len());
+    let mut n = 0u32;
+    let mut len = 0;
+    for &c in digits_of {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if len < 9 {
+            n = n * 10 + u32::from(d);
+        }
+        len += 1;
+    }
     let digits = len.min(9);
-    let n = digits_of[..digits].iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
-    let end = start + len;
-    (n * 10u32.pow(9 - digits as u32), digits as u8, end)
+    (n * SCALE[digits], digits as u8, start + len)
 }
 
 /// Parses `hh:mm:ss[.frac]`, returning (h, m, s, nanos, digits, consumed).
