@@ -341,3 +341,41 @@ fn pod_key<'a>(by_name: &'a UidsByName, pod: &'a PodRef, at: Option<Instant>) ->
         None => KeyRef::Name(ns, name),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(full: &[&str]) -> RuntimeIds {
+        let mut full_ids: Vec<String> = full.iter().map(|s| s.to_string()).collect();
+        full_ids.sort_unstable();
+        RuntimeIds { sandboxes: HashSet::default(), full_ids }
+    }
+
+    #[test]
+    fn abbreviated_ids_expand_only_when_one_full_id_fits() {
+        let a = format!("c65a36d40905{}", "a".repeat(52));
+        let b = format!("c65a36d40905{}", "b".repeat(52));
+        let c = format!("0f1e2d3c4b5a{}", "c".repeat(52));
+        let only_a = ids(&[&a, &c]);
+        assert_eq!(only_a.full_id("c65a36d40905"), a);
+        assert_eq!(only_a.full_id("0f1e2d"), c);
+        assert_eq!(only_a.full_id("0f1e2"), "0f1e2", "under six characters stays as written");
+        assert_eq!(only_a.full_id("ffffff"), "ffffff", "no full ID starts so");
+        let both = ids(&[&a, &b, &c]);
+        assert_eq!(both.full_id("c65a36d40905"), "c65a36d40905", "two candidates: ambiguous");
+        assert_eq!(both.full_id(&b[..13]), b);
+    }
+
+    #[test]
+    fn borrowed_keys_find_owned_ones() {
+        let mut groups = Groups::default();
+        let uid = groups.key(KeyRef::Uid("u1"));
+        assert_eq!(groups.key(Key::Uid("u1".into()).as_key_ref()), uid);
+        assert_ne!(groups.key(KeyRef::Container("u1")), uid, "the kind of key is part of it");
+        groups.union(KeyRef::Uid("u1"), KeyRef::Name("web", "api-0"));
+        let name = groups.key(KeyRef::Name("web", "api-0"));
+        assert_eq!(groups.find(name), groups.find(uid));
+        assert_eq!(groups.keys.len(), 3);
+    }
+}
