@@ -24,23 +24,14 @@ impl Sources<'_> {
     /// `path:line` of a mark.
     pub fn of(&self, m: &Mark) -> String {
         let path = self.paths.get(m.origin.file as usize).map(String::as_str).unwrap_or("?");
-        // Built by hand: every stage and finding names one, and `format!`
-        // costs several times the copy.
-        let mut digits = [0u8; 10];
-        let mut at = digits.len();
-        let mut n = m.origin.line;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let mut out = String::with_capacity(path.len() + 1 + digits.len() - at);
+        // Not `format!`: every stage and finding names one, and the
+        // formatting machinery costs several times the copy.
+        let mut line = itoa::Buffer::new();
+        let line = line.format(m.origin.line);
+        let mut out = String::with_capacity(path.len() + 1 + line.len());
         out.push_str(path);
         out.push(':');
-        out.extend(digits[at..].iter().map(|&d| char::from(d)));
+        out.push_str(line);
         out
     }
 }

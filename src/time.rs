@@ -234,19 +234,6 @@ pub fn parse_rfc3339_prefix_bytes(b: &[u8]) -> Option<(Stamp, usize)> {
     Some((Stamp { year: Some(year), year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: offset }, i))
 }
 
-/// Turns fractional-second digits into nanoseconds and a digit count.
-pub fn frac_to_nanos(frac: &str) -> (u32, u8) {
-    let digits = frac.len().min(9);
-    let mut n: u32 = 0;
-    for c in frac.bytes().take(9) {
-        n = n * 10 + u32::from(c - b'0');
-    }
-    for _ in digits..9 {
-        n *= 10;
-    }
-    (n, digits as u8)
-}
-
 /// The value of the two ASCII digits at `b[i..i + 2]` (a date or clock field).
 #[inline]
 fn two_digits(b: &[u8], i: usize) -> Option<u32> {

@@ -192,25 +192,20 @@ impl Identity {
             list.sort();
         }
         // Name-only facts (a container known with ns/name but no UID) join the UID of that name.
-        let Identity { groups, by_name, .. } = &mut id;
-        let name_keys: Vec<(&str, &str)> = groups
+        let joins: Vec<(String, String, String)> = id
+            .groups
             .keys
             .keys()
             .filter_map(|k| match k {
-                Key::Name(ns, n) => by_name.contains_key(ns).then_some((ns.as_str(), n.as_str())),
+                Key::Name(ns, n) => match id.by_name.get(ns).and_then(|names| names.get(n)) {
+                    Some(list) if list.len() == 1 => Some((ns.clone(), n.clone(), list[0].1.clone())),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect();
-        let mut joins: Vec<(Key, Key)> = Vec::new();
-        for (ns, n) in name_keys {
-            if let Some(list) = by_name.get(ns).and_then(|names| names.get(n)) {
-                if list.len() == 1 {
-                    joins.push((Key::Name(ns.to_string(), n.to_string()), Key::Uid(list[0].1.clone())));
-                }
-            }
-        }
-        for (a, b) in joins {
-            id.groups.union(a.as_key_ref(), b.as_key_ref());
+        for (ns, n, uid) in &joins {
+            id.groups.union(KeyRef::Name(ns, n), KeyRef::Uid(uid));
         }
         id
     }
