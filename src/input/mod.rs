@@ -151,8 +151,10 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     // One pass over the tree; node directories are known from the listing
     // itself, so no file needs a `stat` of its siblings (archives hold
     // thousands of Pod log files).
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut files: Vec<(Vec<u8>, PathBuf, String)> = Vec::new();
     let mut listed: foldhash::HashSet<std::ffi::OsString> = foldhash::HashSet::default();
+    // Directories holding a node marker file: node directories.
+    let mut node_dirs: foldhash::HashSet<std::ffi::OsString> = foldhash::HashSet::default();
     let mut problems: Vec<(PathBuf, String)> = Vec::new();
     // Unsorted: the walk's order is fixed afterwards, by path.
     for entry in WalkDir::new(root).follow_links(true) {
@@ -175,21 +177,24 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.into_path();
         if NODE_MARKERS.contains(&name.as_str()) {
+            if let Some(dir) = path.parent() {
+                node_dirs.insert(dir.as_os_str().to_owned());
+            }
             listed.insert(path.clone().into_os_string());
         }
         if is_not_log(&name) {
             continue;
         }
-        files.push((path, name));
+        files.push((walk_key(&path), path, name));
     }
     // The order a walk with each directory's entries sorted by name would
     // give (input numbers, and so ties in the timeline, depend on it).
-    files.sort_unstable_by(|a, b| walk_order(&a.0, &b.0));
-    problems.sort_by(|a, b| walk_order(&a.0, &b.0));
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    problems.sort_by_cached_key(|(at, _)| walk_key(at));
     warnings.extend(problems.into_iter().map(|(at, why)| format!("{}: skipped: {why}", at.display())));
     let has = |dir: &Path, f: &str| listed.contains(dir.join(f).as_os_str());
-    for (path, name) in files {
-        let (node_hint, version_hint) = nearest_node(&path, cache, |d| NODE_MARKERS.iter().any(|f| has(d, f))).unzip();
+    for (_, path, name) in files {
+        let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains(d.as_os_str())).unzip();
         let mut skip_idents = Vec::new();
         if name == "journal.log" || name == "journal.log.gz" {
             if let Some(dir) = path.parent() {
@@ -212,13 +217,11 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     }
 }
 
-/// Orders paths under one root as a depth-first walk that visits each
-/// directory's entries by name does: component by component, which is the
-/// paths' bytes with the separator below every other byte.
-fn walk_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    let key = |c: u8| if std::path::is_separator(char::from(c)) { 0 } else { c };
-    let (a, b) = (a.as_os_str().as_encoded_bytes(), b.as_os_str().as_encoded_bytes());
-    a.iter().map(|&c| key(c)).cmp(b.iter().map(|&c| key(c)))
+/// A key that orders paths under one root as a depth-first walk that
+/// visits each directory's entries by name does: component by component,
+/// which is the paths' bytes with the separator below every other byte.
+fn walk_key(p: &Path) -> Vec<u8> {
+    p.as_os_str().as_encoded_bytes().iter().map(|&c| if std::path::is_separator(char::from(c)) { 0 } else { c }).collect()
 }
 
 /// The node directory a file lives in: the nearest ancestor that `is_node`
@@ -258,4 +261,31 @@ fn node_of(path: &Path, cache: &mut NodeCache) -> Option<(String, Option<String>
 /// True when `d` holds one of the files that mark a node directory (looked up on disk).
 fn has_node_markers(d: &Path) -> bool {
     NODE_MARKERS.iter().any(|f| d.join(f).is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_key_orders_as_a_walk_sorted_by_name() {
+        let dir = tempfile::tempdir().unwrap();
+        // `-` and `.` sort below `/` as bytes but after it as components.
+        for f in ["a/b.log", "a-b/c.log", "a.log", "a/a/z.log", "a0.log", "b/x.log", "a-b.log"] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "x").unwrap();
+        }
+        let walked: Vec<PathBuf> = WalkDir::new(dir.path())
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        let mut keyed = walked.clone();
+        keyed.reverse();
+        keyed.sort_by_cached_key(|p| walk_key(p));
+        assert_eq!(keyed, walked);
+    }
 }
