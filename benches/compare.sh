@@ -2,7 +2,8 @@
 # Side-by-side figures for the README: `podmortem audit` against `rg` counting
 # a handful of literal markers over the same files, and against `zcat` over the
 # same .tar.gz, on a generated kind archive; then peak RSS at that size and at
-# about 1 GB.
+# about 1 GB. `examples/front_end` (walk, read, split lines, prefilter, envelope,
+# no parsing) runs beside them: the floor any line-by-line analysis stands on.
 #
 #   benches/compare.sh                 # 6,000 Pods, 10 nodes (264 MB) and 27,500 Pods, 40 nodes (1 GB)
 #   PODS=1200 NODES=2 BIG_PODS=0 benches/compare.sh   # quick look, no 1 GB run
@@ -15,9 +16,10 @@ WORK=${WORK:-/tmp/podmortem-compare}
 for tool in rg hyperfine /usr/bin/time zcat; do
     command -v "$tool" >/dev/null || { echo "compare.sh: $tool is needed" >&2; exit 2; }
 done
-cargo build --release --quiet --bin podmortem --example gen_archive
+cargo build --release --quiet --bin podmortem --example gen_archive --example front_end
 PM=$PWD/target/release/podmortem
 GEN=$PWD/target/release/examples/gen_archive
+FRONT=$PWD/target/release/examples/front_end
 mkdir -p "$WORK"
 rm -rf "$WORK/archive" "$WORK/archive.tar.gz" "$WORK/big"
 "$GEN" --out "$WORK/archive" --pods "$PODS" --nodes "$NODES" --seed 7
@@ -27,6 +29,7 @@ echo "archive: $(du -s --apparent-size --block-size=1M "$WORK/archive" | cut -f1
 MARKERS=(-e StopContainer -e 'Kill container' -e TearDown -e UnmountVolume -e 'Killing container' -e 'SyncLoop DELETE' -e TaskExit)
 hyperfine --warmup 2 --runs 10 --style basic \
     -n "rg -c -F (7 markers), directory" "rg -c -F ${MARKERS[*]@Q} $WORK/archive" \
+    -n "front end only (examples/front_end), directory" "$FRONT $WORK/archive" \
     -n "podmortem audit, directory" "$PM audit $WORK/archive" \
     -n "zcat, tar.gz" "zcat $WORK/archive.tar.gz" \
     -n "podmortem audit, tar.gz" "$PM audit $WORK/archive.tar.gz"
