@@ -49,7 +49,7 @@ impl Counts {
 }
 
 thread_local! {
-    /// One read buffer per thread, reused for every file.
+    /// One read buffer per thread, reused for every file (256 KiB, as `audit`'s largest).
     static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -93,33 +93,56 @@ fn read_specs(specs: &[InputSpec], parser: &LineParser) -> Counts {
 
 fn read_one(spec: &InputSpec, parser: &LineParser) -> Counts {
     let Some(path) = &spec.path else { return Counts::default() };
-    BUF.with_borrow_mut(|buf| {
-        buf.clear();
-        let read = std::fs::File::open(path).and_then(|mut f| f.read_to_end(buf));
-        if let Err(e) = read {
-            eprintln!("front_end: {}: {e}", spec.display);
-            return Counts::default();
+    let mut counts = Counts { files: 1, ..Counts::default() };
+    let mut on_line = |line: &[u8]| {
+        counts.lines += 1;
+        let repeated = !spec.skip_idents.is_empty()
+            && envelope::journald_ident(line).is_some_and(|(ident, _)| spec.skip_idents.iter().any(|s| s.as_bytes() == ident));
+        if repeated || !parser.is_relevant(line) {
+            return;
         }
-        let mut counts = Counts { files: 1, ..Counts::default() };
-        let mut start = 0;
-        let ends = memchr::memchr_iter(b'\n', buf).chain((buf.last() != Some(&b'\n') && !buf.is_empty()).then_some(buf.len()));
-        for end in ends {
-            let line = &buf[start..end];
-            start = end + 1;
-            counts.lines += 1;
-            let repeated = !spec.skip_idents.is_empty()
-                && envelope::journald_ident(line).is_some_and(|(ident, _)| spec.skip_idents.iter().any(|s| s.as_bytes() == ident));
-            if repeated || !parser.is_relevant(line) {
-                continue;
+        counts.relevant += 1;
+        // The same UTF-8 check as `audit`'s (SIMD, borrowed when valid).
+        let text = match simdutf8::basic::from_utf8(line) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(line),
+        };
+        std::hint::black_box(envelope::split(&text));
+    };
+    let read = BUF.with_borrow_mut(|buf| for_each_line(path, buf, &mut on_line));
+    if let Err(e) = read {
+        eprintln!("front_end: {}: {e}", spec.display);
+    }
+    counts
+}
+
+/// Calls `f` with every line of the file, read in blocks into `buf` (kept
+/// between files, as a thread's buffer): a line cut by the block's end is
+/// moved to the front and completed by the next read.
+fn for_each_line(path: &Path, buf: &mut Vec<u8>, f: &mut dyn FnMut(&[u8])) -> std::io::Result<()> {
+    const BLOCK: usize = 256 * 1024;
+    let mut file = std::fs::File::open(path)?;
+    buf.resize(BLOCK, 0);
+    let mut filled = 0;
+    loop {
+        if filled == buf.len() {
+            // A line longer than the buffer: let it grow.
+            buf.resize(buf.len() * 2, 0);
+        }
+        let n = file.read(&mut buf[filled..])?;
+        if n == 0 {
+            if filled > 0 {
+                f(&buf[..filled]);
             }
-            counts.relevant += 1;
-            // The same UTF-8 check as `audit`'s (SIMD, borrowed when valid).
-            let text = match simdutf8::basic::from_utf8(line) {
-                Ok(s) => std::borrow::Cow::Borrowed(s),
-                Err(_) => String::from_utf8_lossy(line),
-            };
-            std::hint::black_box(envelope::split(&text));
+            return Ok(());
         }
-        counts
-    })
+        let end = filled + n;
+        let mut start = 0;
+        for nl in memchr::memchr_iter(b'\n', &buf[filled..end]) {
+            f(&buf[start..filled + nl]);
+            start = filled + nl + 1;
+        }
+        buf.copy_within(start..end, 0);
+        filled = end - start;
+    }
 }
