@@ -1,8 +1,13 @@
 //! `podmortem audit` and `merge`: directories and archives give the same
 //! answers, shards merged equal one full run.
 
+#[allow(dead_code)]
+#[path = "../examples/gen_archive.rs"]
+mod gen_archive;
+
 use assert_cmd::Command;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -78,6 +83,59 @@ fn audit_matches_analyze_per_pod() {
     let outcomes: u64 = s["outcomes"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(outcomes, s["pods_stopped"].as_u64().unwrap(), "outcome counts add up");
     assert!(s["delete_to_exit"]["count"].as_u64().unwrap() > 0);
+}
+
+/// Outcome counts of a list of Pods or of a statistics group.
+fn outcome_counts(counts: &Value) -> BTreeMap<String, u64> {
+    counts.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap())).filter(|(_, n)| *n > 0).collect()
+}
+
+#[test]
+fn generated_fleet_matches_analyze_and_its_statistics_add_up() {
+    // A generated fleet: several nodes, namespaces and workloads, every outcome.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 150, seed: 5, nodes: 3, gzip: false }).unwrap();
+    let report = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    // Each Pod's answer is the one `analyze` gives over the same files.
+    let analyze = json(&["analyze", "-o", "json", root.to_str().unwrap()]);
+    assert_eq!(pod_keys(&report), pod_keys(&analyze));
+    for p in analyze["pods"].as_array().unwrap() {
+        let q = report["pods"].as_array().unwrap().iter().find(|q| q["uid"] == p["uid"] && q["name"] == p["name"]).unwrap();
+        assert_eq!((&p["outcome"], &p["findings"], &p["stages"]), (&q["outcome"], &q["findings"], &q["stages"]), "{}", p["name"]);
+    }
+    let s = &report["stats"];
+    let stopped = s["pods_stopped"].as_u64().unwrap();
+    let outcomes = outcome_counts(&s["outcomes"]);
+    // The fleet's outcomes are those of the Pods listed, less the running ones.
+    let mut listed: BTreeMap<String, u64> = BTreeMap::new();
+    for p in report["pods"].as_array().unwrap() {
+        *listed.entry(p["outcome"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    listed.remove("running");
+    assert_eq!(outcomes, listed);
+    assert_eq!(outcomes.values().sum::<u64>(), stopped);
+    assert!(outcomes.len() >= 5, "mixed outcomes: {outcomes:?}");
+    for grouping in ["by_namespace", "by_workload", "by_node"] {
+        let groups = s[grouping].as_array().unwrap();
+        assert!(groups.len() > 1, "{grouping}");
+        let mut summed: BTreeMap<String, u64> = BTreeMap::new();
+        let (mut pods, mut timed) = (0, 0);
+        for g in groups {
+            let own = outcome_counts(&g["outcomes"]);
+            assert_eq!(own.values().sum::<u64>(), g["pods"].as_u64().unwrap(), "{grouping} {}", g["key"]);
+            assert_eq!(g["sigkills"].as_u64().unwrap(), own.get("sigkill").copied().unwrap_or(0), "{grouping} {}", g["key"]);
+            assert_eq!(g["stuck"].as_u64().unwrap(), own.get("stuck").copied().unwrap_or(0), "{grouping} {}", g["key"]);
+            for (k, n) in own {
+                *summed.entry(k).or_default() += n;
+            }
+            pods += g["pods"].as_u64().unwrap();
+            timed += g["delete_to_exit"]["count"].as_u64().unwrap();
+        }
+        assert_eq!(pods, stopped, "{grouping}: every stopped Pod in one group");
+        assert_eq!(summed, outcomes, "{grouping}: outcomes add up");
+        assert_eq!(timed, s["delete_to_exit"]["count"].as_u64().unwrap(), "{grouping}: delete→exit samples add up");
+    }
 }
 
 #[test]
