@@ -152,9 +152,8 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     // itself, so no file needs a `stat` of its siblings (archives hold
     // thousands of Pod log files).
     let mut files: Vec<(Vec<u8>, PathBuf, String)> = Vec::new();
-    let mut listed: foldhash::HashSet<std::ffi::OsString> = foldhash::HashSet::default();
-    // Directories holding a node marker file: node directories.
-    let mut node_dirs: foldhash::HashSet<std::ffi::OsString> = foldhash::HashSet::default();
+    // Directories holding a node marker file (node directories), with the markers each holds.
+    let mut node_dirs: foldhash::HashMap<std::ffi::OsString, Vec<&'static str>> = foldhash::HashMap::default();
     let mut problems: Vec<(PathBuf, String)> = Vec::new();
     // Unsorted: the walk's order is fixed afterwards, by path.
     for entry in WalkDir::new(root).follow_links(true) {
@@ -176,11 +175,8 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
         }
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.into_path();
-        if NODE_MARKERS.contains(&name.as_str()) {
-            if let Some(dir) = path.parent() {
-                node_dirs.insert(dir.as_os_str().to_owned());
-            }
-            listed.insert(path.clone().into_os_string());
+        if let (Some(&marker), Some(dir)) = (NODE_MARKERS.iter().find(|m| **m == name), path.parent()) {
+            node_dirs.entry(dir.as_os_str().to_owned()).or_default().push(marker);
         }
         if is_not_log(&name) {
             continue;
@@ -192,9 +188,9 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     problems.sort_by_cached_key(|(at, _)| walk_key(at));
     warnings.extend(problems.into_iter().map(|(at, why)| format!("{}: skipped: {why}", at.display())));
-    let has = |dir: &Path, f: &str| listed.contains(dir.join(f).as_os_str());
+    let has = |dir: &Path, f: &str| node_dirs.get(dir.as_os_str()).is_some_and(|markers| markers.contains(&f));
     for (_, path, name) in files {
-        let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains(d.as_os_str())).unzip();
+        let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains_key(d.as_os_str())).unzip();
         let mut skip_idents = Vec::new();
         if name == "journal.log" || name == "journal.log.gz" {
             if let Some(dir) = path.parent() {
