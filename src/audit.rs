@@ -235,7 +235,10 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
 }
 
 /// Reads a `.tar`/`.tar.gz` as a stream; a node's files are correlated as
-/// soon as the archive moves on to another node.
+/// soon as the archive moves on to another node. A journal that comes
+/// before its node's unit logs is read on a guess (the node before's
+/// layout); a node guessed wrong is read again in a second pass over the
+/// archive, which reads nothing else. A kind export needs none.
 fn read_archive<T: Send>(
     path: &Path,
     opts: &Options,
@@ -243,6 +246,38 @@ fn read_archive<T: Send>(
     progress: &Progress,
     keep: Keep<T>,
 ) -> Result<Vec<NodeOutcome<T>>, InputError> {
+    let (mut out, redo) = read_archive_pass(path, opts, shard, progress, keep, Pass::First)?;
+    if !redo.is_empty() {
+        // Nodes whose journal was read on a wrong guess are read again, now
+        // that their files are known (their first reading was dropped).
+        let quiet = Progress::default();
+        let (again, _) = read_archive_pass(path, opts, shard, &quiet, keep, Pass::Redo(&redo))?;
+        out.extend(again);
+    }
+    Ok(out)
+}
+
+/// Which nodes a pass over an archive reads, and how it reads their journals.
+#[derive(Clone, Copy)]
+enum Pass<'a> {
+    /// Every node; a journal met before the node's unit logs (`kubelet.log`,
+    /// `containerd.log`) is read on a guess of which of them the node holds.
+    First,
+    /// Only these nodes, each with the journal identifiers its unit logs hold.
+    Redo(&'a Redo),
+}
+
+/// Nodes to read again, with the journal identifiers to skip in each.
+type Redo = BTreeMap<String, Vec<&'static str>>;
+
+fn read_archive_pass<T: Send>(
+    path: &Path,
+    opts: &Options,
+    shard: Option<Shard>,
+    progress: &Progress,
+    keep: Keep<T>,
+    pass: Pass,
+) -> Result<(Vec<NodeOutcome<T>>, Redo), InputError> {
     let display = path.display().to_string();
     let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", input::io_reason(&e)) };
     let file = File::open(path).map_err(err)?;
@@ -275,7 +310,7 @@ fn read_archive<T: Send>(
             }
         }
     });
-    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, opts, shard, keep);
+    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, opts, shard, keep, pass);
     let _ = producer.join();
     result
 }
@@ -288,6 +323,21 @@ struct NodeBatch {
     node: String,
     files: Vec<FileResult>,
     version: Option<String>,
+    /// Names of the unit logs (`kubelet.log`, …) seen so far.
+    unit_logs: Vec<String>,
+    /// The journal identifiers its journals were read skipping, if it has one.
+    journal_read_skipping: Option<Vec<&'static str>>,
+}
+
+impl NodeBatch {
+    fn new(node: String) -> NodeBatch {
+        NodeBatch { node, files: Vec::new(), version: None, unit_logs: Vec::new(), journal_read_skipping: None }
+    }
+
+    /// The journal identifiers to skip, as far as the files seen so far tell.
+    fn journal_skips(&self) -> Vec<&'static str> {
+        input::journal_skips(|f| self.unit_logs.iter().any(|u| u == f))
+    }
 }
 
 fn read_tar_stream<R: Read, T: Send>(
@@ -296,25 +346,37 @@ fn read_tar_stream<R: Read, T: Send>(
     opts: &Options,
     shard: Option<Shard>,
     keep: Keep<T>,
-) -> Result<Vec<NodeOutcome<T>>, InputError> {
+    pass: Pass,
+) -> Result<(Vec<NodeOutcome<T>>, Redo), InputError> {
     // A node whose files have all been read is correlated on its own thread
     // while the stream moves on to the next node (one node waits at most).
+    let mut redo = Redo::new();
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<NodeBatch>(1);
         let builder = scope.spawn(move || rx.into_iter().map(|b| finish(b, opts, keep)).collect::<Vec<_>>());
-        let read = read_tar_entries(reader, display, shard, &mut |b| {
-            let _ = tx.send(b);
+        let read = read_tar_entries(reader, display, shard, pass, &mut |b| {
+            // A journal read on a wrong guess: the node is read again later.
+            let skips = b.journal_skips();
+            if b.journal_read_skipping.as_ref().is_some_and(|read| *read != skips) {
+                redo.insert(b.node, skips);
+            } else {
+                let _ = tx.send(b);
+            }
         });
         drop(tx);
         let mut out = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         let (files, warnings) = read?;
-        if files == 0 && out.is_empty() && shard.is_none() {
+        if let Pass::Redo(_) = pass {
+            // The first pass said all there was to say about the archive itself.
+            return Ok((out, redo));
+        }
+        if files == 0 && out.is_empty() && redo.is_empty() && shard.is_none() {
             return Err(InputError { message: format!("{display}: no log files found in this archive") });
         }
         if !warnings.is_empty() {
             out.push(NodeOutcome::Done(keep(combine(Vec::new(), warnings)), None));
         }
-        Ok(out)
+        Ok((out, redo))
     })
 }
 
@@ -324,9 +386,13 @@ fn read_tar_entries<R: Read>(
     reader: R,
     display: &str,
     shard: Option<Shard>,
+    pass: Pass,
     done: &mut dyn FnMut(NodeBatch),
 ) -> Result<(u32, Vec<String>), InputError> {
     let parser = LineParser::new();
+    // The journal identifiers the last node with unit logs skipped: the
+    // guess for a node whose journal comes first (kind's layout to begin with).
+    let mut guess = input::journal_skips(|_| true);
     let mut archive = tar::Archive::new(reader);
     let entries =
         archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", input::io_reason(&e)) })?;
@@ -353,12 +419,22 @@ fn read_tar_entries<R: Read>(
         if shard.is_some_and(|s| !s.owns(&node)) {
             continue;
         }
+        let redo_skips = match pass {
+            Pass::First => None,
+            Pass::Redo(nodes) => match nodes.get(&node) {
+                Some(skips) => Some(skips),
+                None => continue,
+            },
+        };
         if batch.as_ref().is_some_and(|b| b.node != node) {
             if let Some(b) = batch.take() {
+                if b.journal_read_skipping.is_some() {
+                    guess = b.journal_skips();
+                }
                 done(b);
             }
         }
-        let b = batch.get_or_insert_with(|| NodeBatch { node: node.clone(), files: Vec::new(), version: None });
+        let b = batch.get_or_insert_with(|| NodeBatch::new(node.clone()));
         let mut entry = entry;
         if name == "kubernetes-version.txt" {
             let mut v = String::new();
@@ -369,16 +445,34 @@ fn read_tar_entries<R: Read>(
         if input::is_not_log(&name) {
             continue;
         }
+        if input::is_unit_log(&name) {
+            b.unit_logs.push(name.clone());
+        }
         let node_name = node.rsplit('/').next().unwrap_or(&node).to_string();
-        let spec = InputSpec {
+        let mut spec = InputSpec {
             display: format!("{display}:{}", inner.display()),
             path: Some(inner.clone()),
             node_hint: Some(node_name).filter(|n| !n.is_empty()),
             version_hint: None,
-            skip_idents: if name == "journal.log" || name == "journal.log.gz" { vec!["kubelet", "containerd"] } else { vec![] },
+            skip_idents: Vec::new(),
             explicit: false,
         };
         let len = entry.size();
+        if input::is_journal(&name) {
+            // Which units the journal only repeats depends on the node's other
+            // files, and the archive may hold those after it: the first pass
+            // guesses from the files seen so far and the node before.
+            spec.skip_idents = match redo_skips {
+                Some(skips) => skips.clone(),
+                None => {
+                    let mut skips: Vec<&'static str> = guess.iter().copied().chain(b.journal_skips()).collect();
+                    skips.sort_unstable();
+                    skips.dedup();
+                    skips
+                }
+            };
+            b.journal_read_skipping = Some(spec.skip_idents.clone());
+        }
         let capacity = input::buffer_size(len);
         let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(capacity, entry)))
             .map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, input::io_reason(&e)) })?;

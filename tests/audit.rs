@@ -201,3 +201,83 @@ fn bad_shard_and_bad_merge_input_are_usage_errors() {
     std::fs::write(&f, "{\"not\":\"a pod\"}\n").unwrap();
     Command::cargo_bin("podmortem").unwrap().arg("merge").arg(&f).assert().code(2).stderr(predicates::str::contains("x.jsonl:1"));
 }
+
+/// Writes `root` as a `.tar.gz` under the name `top`, each node's
+/// `journal.log` first or last among its files (archives keep whatever order
+/// the tool that made them read the directory in).
+fn tar_gz_with_journal(root: &Path, top: &str, out: &Path, journal_first: bool) {
+    fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                files_under(&p, out);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    let enc = flate2::write::GzEncoder::new(std::fs::File::create(out).unwrap(), flate2::Compression::fast());
+    let mut tar = tar::Builder::new(enc);
+    let mut files = Vec::new();
+    files_under(root, &mut files);
+    // Group by node directory, then put the journal first or last in each.
+    files.sort_by_key(|p| {
+        let rel = p.strip_prefix(root).unwrap();
+        let node = rel.components().next().unwrap().as_os_str().to_os_string();
+        let is_journal = p.file_name().unwrap() == "journal.log";
+        (node, is_journal != journal_first, rel.to_path_buf())
+    });
+    for p in files {
+        tar.append_path_with_name(&p, Path::new(top).join(p.strip_prefix(root).unwrap())).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+}
+
+/// A report's Pods keyed by identity, with file paths cut to what follows `top/`
+/// (`DIR/top/…` in a directory, `ARCHIVE:top/…` in an archive).
+fn pods_by_key(v: &Value, top: &str) -> BTreeMap<String, String> {
+    let cut = regex::Regex::new(&format!(r#""[^"]*[/:]{top}/"#)).unwrap();
+    v["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (format!("{}/{}/{}", p["namespace"], p["name"], p["uid"]), cut.replace_all(&p.to_string(), "\"").into_owned()))
+        .collect()
+}
+
+#[test]
+fn archive_journal_read_before_unit_logs_gives_the_directory_answer() {
+    // kind writes kubelet.log and containerd.log beside journal.log, which
+    // repeats them; other bundles have the journal alone. An archive may
+    // hold the journal before the unit logs, so reading it cannot wait to
+    // know which are there: whatever the order, the answer is the directory's.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 120, seed: 9, nodes: 3, gzip: false }).unwrap();
+    let mut nodes: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    nodes.sort();
+    assert_eq!(nodes.len(), 3);
+    // First node: journal only. Second: journal and kubelet.log. Third: all three.
+    std::fs::remove_file(nodes[0].join("kubelet.log")).unwrap();
+    std::fs::remove_file(nodes[0].join("containerd.log")).unwrap();
+    std::fs::remove_file(nodes[1].join("containerd.log")).unwrap();
+    let from_dir = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    let expected = pods_by_key(&from_dir, "fleet");
+    // The journal-only node's Pods are there (their stops are in its journal).
+    let first_node = nodes[0].file_name().unwrap().to_str().unwrap();
+    let on_first =
+        from_dir["pods"].as_array().unwrap().iter().filter(|p| p["node"] == first_node && !p["stages"].as_array().unwrap().is_empty());
+    assert!(on_first.count() > 10, "the journal-only node's stops are read");
+    for journal_first in [true, false] {
+        let tgz = d.path().join(format!("fleet-{journal_first}.tar.gz"));
+        tar_gz_with_journal(&root, "fleet", &tgz, journal_first);
+        let from_tar = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
+        let got = pods_by_key(&from_tar, "fleet");
+        assert_eq!(got.len(), expected.len(), "journal first: {journal_first}");
+        for (k, pod) in &expected {
+            assert_eq!(got.get(k), Some(pod), "journal first: {journal_first}: {k}");
+        }
+        assert_eq!(from_dir["stats"], from_tar["stats"], "journal first: {journal_first}");
+    }
+}

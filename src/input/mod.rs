@@ -143,6 +143,29 @@ pub fn io_reason(e: &std::io::Error) -> String {
 /// What each directory looked at so far says: its node name and version, if it is a node directory.
 type NodeCache = foldhash::HashMap<std::ffi::OsString, Option<(String, Option<String>)>>;
 
+/// The units kind's `journal.log` repeats, each with the files that hold it
+/// on their own (sorted by unit, so lists made from it are sorted too).
+const REPEATED_UNITS: [(&str, [&str; 2]); 2] =
+    [("containerd", ["containerd.log", "containerd.log.gz"]), ("kubelet", ["kubelet.log", "kubelet.log.gz"])];
+
+/// True for a node's whole journal (`journal.log`, plain or gzipped).
+pub fn is_journal(name: &str) -> bool {
+    name == "journal.log" || name == "journal.log.gz"
+}
+
+/// True for a file that holds one unit of the journal on its own
+/// (`kubelet.log`, `containerd.log`, plain or gzipped).
+pub fn is_unit_log(name: &str) -> bool {
+    REPEATED_UNITS.iter().any(|(_, files)| files.contains(&name))
+}
+
+/// The journal identifiers whose lines a node's journal only repeats, given
+/// which files the node holds: a unit whose own file is there is read from
+/// it. Sorted.
+pub fn journal_skips(holds: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    REPEATED_UNITS.iter().filter(|(_, files)| files.iter().any(|f| holds(f))).map(|(unit, _)| *unit).collect()
+}
+
 /// Files whose presence marks a node directory (kind's export layout).
 const NODE_MARKERS: &[&str] =
     &["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log", "kubelet.log.gz", "containerd.log.gz", "journal.log.gz"];
@@ -191,17 +214,10 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     let has = |dir: &Path, f: &str| node_dirs.get(dir.as_os_str()).is_some_and(|markers| markers.contains(&f));
     for (_, path, name) in files {
         let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains_key(d.as_os_str())).unzip();
-        let mut skip_idents = Vec::new();
-        if name == "journal.log" || name == "journal.log.gz" {
-            if let Some(dir) = path.parent() {
-                if has(dir, "kubelet.log") || has(dir, "kubelet.log.gz") {
-                    skip_idents.push("kubelet");
-                }
-                if has(dir, "containerd.log") || has(dir, "containerd.log.gz") {
-                    skip_idents.push("containerd");
-                }
-            }
-        }
+        let skip_idents = match path.parent() {
+            Some(dir) if is_journal(&name) => journal_skips(|f| has(dir, f)),
+            _ => Vec::new(),
+        };
         specs.push(InputSpec {
             display: path.display().to_string(),
             path: Some(path),
