@@ -121,6 +121,8 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     let src = Sources { paths: &paths };
     let mut pods: Vec<PodReport> = timelines.iter().map(|t| findings::assess(t, &src)).collect();
     pods.sort_by_cached_key(sort_key);
+    // Inputs joined from elsewhere (`audit`'s node-less facts) are reported there.
+    files.retain(|f| !f.joined);
     for f in &mut files {
         warnings.append(&mut f.warnings);
     }

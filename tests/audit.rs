@@ -281,3 +281,37 @@ fn archive_journal_read_before_unit_logs_gives_the_directory_answer() {
         assert_eq!(from_dir["stats"], from_tar["stats"], "journal first: {journal_first}");
     }
 }
+
+#[test]
+fn fixture_directories_give_analyzes_answers_and_shard_alike() {
+    // Inputs of no node beside the node directories (an API audit log,
+    // kubectl output) and directories of loose logs: audit joins them as
+    // analyze does, each Pod once, and shards merge to the same run.
+    for dir in ["rollout-no-prestop", "seed-article-api", "real", "seed-article"] {
+        let path = fixtures().join(dir);
+        let path = path.to_str().unwrap();
+        let audit = json(&["audit", "-o", "json", path]);
+        let analyze = json(&["analyze", "-o", "json", path]);
+        let records = |v: &Value| {
+            let mut r: Vec<String> = v["pods"].as_array().unwrap().iter().map(Value::to_string).collect();
+            r.sort();
+            r
+        };
+        assert_eq!(records(&audit), records(&analyze), "{dir}: every Pod as analyze reports it");
+        assert_eq!(audit["inputs"], analyze["inputs"], "{dir}: inputs");
+        let d = tempfile::tempdir().unwrap();
+        for n in [2, 3, 5] {
+            let mut shard_files = Vec::new();
+            for i in 0..n {
+                let out = d.path().join(format!("{dir}-{i}-of-{n}.jsonl"));
+                run(&["audit", "--shard", &format!("{i}/{n}"), "-o", "jsonl", "--out", out.to_str().unwrap(), path]);
+                shard_files.push(out.to_str().unwrap().to_string());
+            }
+            let mut args = vec!["merge", "-o", "json"];
+            args.extend(shard_files.iter().map(String::as_str));
+            let merged = json(&args);
+            assert_eq!(records(&merged), records(&audit), "{dir}: {n} shards merged");
+            assert_eq!(merged["stats"], audit["stats"], "{dir}: {n} shards merged");
+        }
+    }
+}

@@ -14,11 +14,36 @@ pub fn run(args: MergeArgs) -> Result<u8, Box<dyn std::error::Error>> {
     for path in &args.files {
         pods.extend(read_jsonl(path)?);
     }
+    let pods = once_each(pods);
     let report = crate::audit::combine(vec![crate::model::Report { pods, ..empty() }], Vec::new());
     let stats = stats::compute(&report.pods, args.top);
     let text = audit::render(&report, &stats, args.output, &RenderOptions::default())?;
     super::common::write_output(args.out.as_deref(), &text)?;
     Ok(0)
+}
+
+/// One record per Pod UID. Inputs of no node (an API audit log beside the
+/// node directories) are read by every shard: the first reports the Pods
+/// its own nodes did not, so a Pod of another shard's node can come twice;
+/// its node's record (more stages, a node) is the one a single run gives.
+fn once_each(pods: Vec<PodReport>) -> Vec<PodReport> {
+    let mut best: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut keep = vec![true; pods.len()];
+    for (i, p) in pods.iter().enumerate() {
+        let Some(uid) = &p.uid else { continue };
+        match best.get(uid).copied() {
+            None => {
+                best.insert(uid.clone(), i);
+            }
+            Some(j) => {
+                let rank = |p: &PodReport| (p.stages.len(), p.node.is_some());
+                let (win, lose) = if rank(p) > rank(&pods[j]) { (i, j) } else { (j, i) };
+                keep[lose] = false;
+                best.insert(uid.clone(), win);
+            }
+        }
+    }
+    pods.into_iter().zip(keep).filter_map(|(p, k)| k.then_some(p)).collect()
 }
 
 fn empty() -> crate::model::Report {

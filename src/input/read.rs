@@ -40,6 +40,9 @@ pub struct FileResult {
     pub warnings: Vec<String>,
     /// A few lines that looked relevant (an ID, a stop word) but were not understood.
     pub samples: Vec<String>,
+    /// True for a node-less input's facts joined to a node's for context
+    /// (`audit`): summarised and warned about once, not with every node.
+    pub joined: bool,
 }
 
 const BUF_SIZE: usize = 256 * 1024;

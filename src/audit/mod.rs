@@ -3,11 +3,14 @@
 //! disk), correlated one node at a time so memory follows a node's Pods,
 //! not the size of the fleet. `--shard I/N` keeps a stable share of nodes.
 
+mod shared;
+
 use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{PodReport, Report, Summary, SCHEMA};
 use crate::parse::LineParser;
 use crate::pipeline::{self, Options};
 use rayon::prelude::*;
+use shared::SharedFacts;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -103,12 +106,28 @@ pub type Keep<'a, T> = &'a (dyn Fn(Report) -> T + Sync);
 
 type Span = (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>);
 
-fn node_outcome<T>(files: Vec<FileResult>, warnings: Vec<String>, opts: &Options, keep: Keep<T>) -> NodeOutcome<T> {
+fn node_outcome<T>(
+    mut files: Vec<FileResult>,
+    warnings: Vec<String>,
+    opts: &Options,
+    shared: &SharedFacts,
+    keep: Keep<T>,
+) -> NodeOutcome<T> {
+    let joined = shared.for_node(&files);
+    files.extend(joined);
     match pipeline::span_of(&files) {
-        Some(span) => NodeOutcome::Done(keep(pipeline::build_report(files, opts, warnings)), Some(span)),
-        None if opts.year.is_some() => NodeOutcome::Done(keep(pipeline::build_report(files, opts, warnings)), None),
+        Some(span) => NodeOutcome::Done(node_report(files, opts, warnings, shared, keep), Some(span)),
+        None if opts.year.is_some() => NodeOutcome::Done(node_report(files, opts, warnings, shared, keep), None),
         None => NodeOutcome::Deferred(files, warnings),
     }
+}
+
+/// A node's report, as the caller keeps it; its Pods are claimed from the
+/// node-less facts.
+fn node_report<T>(files: Vec<FileResult>, opts: &Options, warnings: Vec<String>, shared: &SharedFacts, keep: Keep<T>) -> T {
+    let report = pipeline::build_report(files, opts, warnings);
+    shared.claim(&report.pods);
+    keep(report)
 }
 
 /// Runs the batch analysis; the report holds every Pod of the owned nodes.
@@ -130,6 +149,7 @@ pub fn run_keeping<T: Send>(
     let (archives, plain): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| is_archive(Path::new(p.as_str())));
     let mut warnings = Vec::new();
     let mut outcomes: Vec<NodeOutcome<T>> = Vec::new();
+    let mut shared = SharedFacts::new(Vec::new());
     if !plain.is_empty() {
         // A directory of node directories (kind's layout) is walked one node
         // at a time, in that node's task; anything else is walked up front.
@@ -146,12 +166,26 @@ pub fn run_keeping<T: Send>(
                 None => rest.push(p.to_string()),
             }
         }
+        let mut node_less = Vec::new();
         if !rest.is_empty() {
             let (specs, w) = input::discover(&rest)?;
             warnings.extend(w);
             for s in specs {
-                groups.entry(node_key(&s)).or_default().found.push(s);
+                match &s.node_hint {
+                    Some(node) => groups.entry(node.clone()).or_default().found.push(s),
+                    None => node_less.push(s),
+                }
             }
+        }
+        if groups.is_empty() {
+            // No node layout at all: the inputs are read together, as `analyze` does.
+            groups.entry(String::new()).or_default().found = std::mem::take(&mut node_less);
+        } else if !node_less.is_empty() {
+            // Inputs of no node (an API audit log, kubectl output beside the
+            // node directories): every node's Pods may need their facts.
+            let (files, w) = pipeline::read_all(&node_less)?;
+            warnings.extend(w);
+            shared = SharedFacts::new(files);
         }
         groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
         let lazy_only = rest.is_empty() && shard.is_none();
@@ -173,7 +207,7 @@ pub fn run_keeping<T: Send>(
                 }
                 read.map(|(files, mut w)| {
                     w.splice(0..0, walk_warnings);
-                    node_outcome(files, w, opts, keep)
+                    node_outcome(files, w, opts, &shared, keep)
                 })
             })
             .collect();
@@ -185,7 +219,7 @@ pub fn run_keeping<T: Send>(
         }
     }
     let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> =
-        archives.par_iter().map(|a| read_archive(Path::new(a.as_str()), opts, shard, progress, keep)).collect();
+        archives.par_iter().map(|a| read_archive(Path::new(a.as_str()), opts, shard, progress, &shared, keep)).collect();
     for r in archive_results {
         outcomes.extend(r?);
     }
@@ -198,19 +232,29 @@ pub fn run_keeping<T: Send>(
         })
         .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
     let late = Options { fallback_span: span, ..opts.clone() };
-    let parts = outcomes
+    let mut parts: Vec<T> = outcomes
         .into_iter()
         .map(|o| match o {
             NodeOutcome::Done(r, _) => r,
-            NodeOutcome::Deferred(files, w) => keep(pipeline::build_report(files, &late, w)),
+            NodeOutcome::Deferred(files, w) => node_report(files, &late, w, &shared, keep),
         })
         .collect();
+    if !shared.is_empty() {
+        // The Pods known only from node-less inputs (no node reported them),
+        // once: by the first shard when sharded (`merge` keeps a node's
+        // record of a Pod over these).
+        let (files, claimed) = shared.into_files();
+        let mut report = pipeline::build_report(files, &late, Vec::new());
+        if shard.is_none_or(|s| s.index == 0) {
+            report.pods.retain(|p| SharedFacts::unclaimed(&claimed, p));
+        } else {
+            report.pods.clear();
+            report.inputs.clear();
+            report.warnings.clear();
+        }
+        parts.push(keep(report));
+    }
     Ok((parts, warnings))
-}
-
-/// The node an input belongs to (its kind node directory, else its path).
-fn node_key(spec: &InputSpec) -> String {
-    spec.node_hint.clone().unwrap_or_else(|| spec.display.clone())
 }
 
 /// Joins per-node reports into one (inputs, Pods, warnings, summary).
@@ -244,14 +288,15 @@ fn read_archive<T: Send>(
     opts: &Options,
     shard: Option<Shard>,
     progress: &Progress,
+    shared: &SharedFacts,
     keep: Keep<T>,
 ) -> Result<Vec<NodeOutcome<T>>, InputError> {
-    let (mut out, redo) = read_archive_pass(path, opts, shard, progress, keep, Pass::First)?;
+    let (mut out, redo) = read_archive_pass(path, opts, shard, progress, shared, keep, Pass::First)?;
     if !redo.is_empty() {
         // Nodes whose journal was read on a wrong guess are read again, now
         // that their files are known (their first reading was dropped).
         let quiet = Progress::default();
-        let (again, _) = read_archive_pass(path, opts, shard, &quiet, keep, Pass::Redo(&redo))?;
+        let (again, _) = read_archive_pass(path, opts, shard, &quiet, shared, keep, Pass::Redo(&redo))?;
         out.extend(again);
     }
     Ok(out)
@@ -275,6 +320,7 @@ fn read_archive_pass<T: Send>(
     opts: &Options,
     shard: Option<Shard>,
     progress: &Progress,
+    shared: &SharedFacts,
     keep: Keep<T>,
     pass: Pass,
 ) -> Result<(Vec<NodeOutcome<T>>, Redo), InputError> {
@@ -310,7 +356,7 @@ fn read_archive_pass<T: Send>(
             }
         }
     });
-    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, opts, shard, keep, pass);
+    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, opts, shard, shared, keep, pass);
     let _ = producer.join();
     result
 }
@@ -345,6 +391,7 @@ fn read_tar_stream<R: Read, T: Send>(
     display: &str,
     opts: &Options,
     shard: Option<Shard>,
+    shared: &SharedFacts,
     keep: Keep<T>,
     pass: Pass,
 ) -> Result<(Vec<NodeOutcome<T>>, Redo), InputError> {
@@ -353,7 +400,7 @@ fn read_tar_stream<R: Read, T: Send>(
     let mut redo = Redo::new();
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<NodeBatch>(1);
-        let builder = scope.spawn(move || rx.into_iter().map(|b| finish(b, opts, keep)).collect::<Vec<_>>());
+        let builder = scope.spawn(move || rx.into_iter().map(|b| finish(b, opts, shared, keep)).collect::<Vec<_>>());
         let read = read_tar_entries(reader, display, shard, pass, &mut |b| {
             // A journal read on a wrong guess: the node is read again later.
             let skips = b.journal_skips();
@@ -489,11 +536,11 @@ fn read_tar_entries<R: Read>(
 }
 
 /// Correlates one node's files (or defers them when they carry no year).
-fn finish<T>(mut b: NodeBatch, opts: &Options, keep: Keep<T>) -> NodeOutcome<T> {
+fn finish<T>(mut b: NodeBatch, opts: &Options, shared: &SharedFacts, keep: Keep<T>) -> NodeOutcome<T> {
     for f in &mut b.files {
         f.version_hint = b.version.clone();
     }
-    node_outcome(b.files, Vec::new(), opts, keep)
+    node_outcome(b.files, Vec::new(), opts, shared, keep)
 }
 
 /// The node a path inside an archive belongs to: the directory before

@@ -1,0 +1,157 @@
+//! Facts that belong to no node: an API server audit log, `kubectl get -o
+//! json` output or a log of unknown origin beside the node directories.
+//! Any node's Pods may need them, so each node is correlated together with
+//! the ones about its own Pods, and what is left (Pods known only from
+//! them) is reported once at the end: the answers `analyze` gives when it
+//! reads everything at once.
+
+use crate::event::Event;
+use crate::input::FileResult;
+use crate::model::PodReport;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+/// The node-less inputs of a run, indexed by the Pods and containers their
+/// facts name.
+pub struct SharedFacts {
+    files: Vec<FileResult>,
+    /// Key → (file, fact) of every fact that names it.
+    by_key: HashMap<String, Vec<(usize, usize)>>,
+    /// Pods some node reported (see [`SharedFacts::claim`]).
+    claimed: Mutex<HashSet<String>>,
+}
+
+/// The keys a fact is joined by: its Pod's UID, its Pod's `namespace/name`
+/// and the runtime ID it names.
+fn keys_of(e: &Event) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(pod) = e.kind.pod() {
+        if let Some(uid) = &pod.uid {
+            keys.push(format!("uid {uid}"));
+        }
+        if let (Some(ns), Some(name)) = (&pod.namespace, &pod.name) {
+            keys.push(format!("pod {ns}/{name}"));
+        }
+    }
+    if let Some(id) = e.kind.runtime_id() {
+        keys.push(format!("id {id}"));
+    }
+    keys
+}
+
+/// The keys a reported Pod is known by: its UID and its `namespace/name`.
+fn pod_keys(p: &PodReport) -> (Option<String>, Option<String>) {
+    let uid = p.uid.as_ref().map(|u| format!("uid {u}"));
+    let name = p.namespace.as_ref().zip(p.name.as_ref()).map(|(ns, n)| format!("pod {ns}/{n}"));
+    (uid, name)
+}
+
+impl SharedFacts {
+    /// Indexes the facts of node-less inputs (read in full).
+    pub fn new(files: Vec<FileResult>) -> SharedFacts {
+        let mut by_key: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (f, file) in files.iter().enumerate() {
+            for (i, e) in file.events.iter().enumerate() {
+                for k in keys_of(e) {
+                    by_key.entry(k).or_default().push((f, i));
+                }
+            }
+        }
+        SharedFacts { files, by_key, claimed: Mutex::new(HashSet::new()) }
+    }
+
+    /// True when there are no node-less inputs.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The facts about the Pods of a node's files (named by a key of one of
+    /// its facts, or through other such facts), as extra inputs to append to
+    /// `node_files`: their facts are numbered to follow them, and they are
+    /// marked as joined (summarised and warned about once, not per node).
+    pub fn for_node(&self, node_files: &[FileResult]) -> Vec<FileResult> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut frontier: Vec<String> = Vec::new();
+        for e in node_files.iter().flat_map(|f| &f.events) {
+            for k in keys_of(e) {
+                if self.by_key.contains_key(&k) && seen.insert(k.clone()) {
+                    frontier.push(k);
+                }
+            }
+        }
+        let mut picked: Vec<Vec<bool>> = self.files.iter().map(|f| vec![false; f.events.len()]).collect();
+        while let Some(k) = frontier.pop() {
+            for &(f, i) in self.by_key.get(&k).into_iter().flatten() {
+                if std::mem::replace(&mut picked[f][i], true) {
+                    continue;
+                }
+                for k in keys_of(&self.files[f].events[i]) {
+                    if seen.insert(k.clone()) {
+                        frontier.push(k);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (file, picks) in self.files.iter().zip(&picked) {
+            if !picks.contains(&true) {
+                continue;
+            }
+            let index = (node_files.len() + out.len()) as u32;
+            let events = file
+                .events
+                .iter()
+                .zip(picks)
+                .filter(|(_, &p)| p)
+                .map(|(e, _)| {
+                    let mut e = e.clone();
+                    e.origin.file = index;
+                    e
+                })
+                .collect();
+            out.push(FileResult {
+                display: file.display.clone(),
+                lines: file.lines,
+                span: file.span,
+                events,
+                joined: true,
+                ..FileResult::default()
+            });
+        }
+        out
+    }
+
+    /// Notes the Pods a node reported: they are not reported again from the
+    /// node-less facts alone.
+    pub fn claim(&self, pods: &[PodReport]) {
+        if self.is_empty() {
+            return;
+        }
+        if let Ok(mut claimed) = self.claimed.lock() {
+            for (uid, name) in pods.iter().map(pod_keys) {
+                claimed.extend(uid.into_iter().chain(name));
+            }
+        }
+    }
+
+    /// The node-less inputs themselves, to be correlated on their own once
+    /// every node is done; [`SharedFacts::unclaimed`] then keeps the Pods no
+    /// node reported.
+    pub fn into_files(self) -> (Vec<FileResult>, HashSet<String>) {
+        let claimed = self.claimed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (self.files, claimed)
+    }
+
+    /// True when no node reported this Pod of the node-less report (known
+    /// by its UID, or by its name when it has none).
+    pub fn unclaimed(claimed: &HashSet<String>, p: &PodReport) -> bool {
+        match pod_keys(p) {
+            (Some(uid), _) => !claimed.contains(&uid),
+            (None, Some(name)) => !claimed.contains(&name),
+            (None, None) => true,
+        }
+    }
+}
