@@ -202,14 +202,13 @@ fn bad_shard_and_bad_merge_input_are_usage_errors() {
     Command::cargo_bin("podmortem").unwrap().arg("merge").arg(&f).assert().code(2).stderr(predicates::str::contains("x.jsonl:1"));
 }
 
-/// Writes `root` as a `.tar.gz` under the name `top`, each node's
-/// `journal.log` first or last among its files (archives keep whatever order
-/// the tool that made them read the directory in).
-fn tar_gz_with_journal(root: &Path, top: &str, out: &Path, journal_first: bool) {
+/// Writes `root` as a `.tar.gz` under the name `top`, its files in the
+/// order of `order(path relative to root)` (archives keep whatever order the
+/// tool that made them read the directory in).
+fn tar_gz_ordered<K: Ord>(root: &Path, top: &str, out: &Path, order: impl Fn(&Path) -> K) {
     fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
-        entries.sort();
-        for p in entries {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
             if p.is_dir() {
                 files_under(&p, out);
             } else {
@@ -221,17 +220,21 @@ fn tar_gz_with_journal(root: &Path, top: &str, out: &Path, journal_first: bool) 
     let mut tar = tar::Builder::new(enc);
     let mut files = Vec::new();
     files_under(root, &mut files);
-    // Group by node directory, then put the journal first or last in each.
-    files.sort_by_key(|p| {
-        let rel = p.strip_prefix(root).unwrap();
-        let node = rel.components().next().unwrap().as_os_str().to_os_string();
-        let is_journal = p.file_name().unwrap() == "journal.log";
-        (node, is_journal != journal_first, rel.to_path_buf())
-    });
+    files.sort_by_cached_key(|p| order(p.strip_prefix(root).unwrap()));
     for p in files {
         tar.append_path_with_name(&p, Path::new(top).join(p.strip_prefix(root).unwrap())).unwrap();
     }
     tar.into_inner().unwrap().finish().unwrap();
+}
+
+/// Writes `root` as a `.tar.gz` under the name `top`, each node's
+/// `journal.log` first or last among its files.
+fn tar_gz_with_journal(root: &Path, top: &str, out: &Path, journal_first: bool) {
+    tar_gz_ordered(root, top, out, |rel| {
+        let node = rel.components().next().unwrap().as_os_str().to_os_string();
+        let is_journal = rel.file_name().unwrap() == "journal.log";
+        (node, is_journal != journal_first, rel.to_path_buf())
+    });
 }
 
 /// A report's Pods keyed by identity, with file paths cut to what follows `top/`
@@ -313,5 +316,40 @@ fn fixture_directories_give_analyzes_answers_and_shard_alike() {
             assert_eq!(records(&merged), records(&audit), "{dir}: {n} shards merged");
             assert_eq!(merged["stats"], audit["stats"], "{dir}: {n} shards merged");
         }
+    }
+}
+
+#[test]
+fn archive_with_inputs_of_no_node_gives_the_directory_answer() {
+    // An API audit log beside the node directories, before or after them in
+    // the archive: each node's Pods get its facts, and the Pods it alone
+    // knows are reported once, as in the directory (and as analyze does).
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 60, seed: 3, nodes: 2, gzip: false }).unwrap();
+    copy_dir(&fixtures().join("rollout-no-prestop"), &root);
+    let from_dir = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    let analyze = json(&["analyze", "-o", "json", root.to_str().unwrap()]);
+    assert_eq!(pods_by_key(&from_dir, "fleet"), pods_by_key(&analyze, "fleet"));
+    let scaled_down = from_dir["pods"].as_array().unwrap().iter().filter(|p| p["deletion"]["reason"] == "scale_down").count();
+    assert_eq!(scaled_down, 1, "the audit log's deletion joins the node's Pod");
+    let expected = pods_by_key(&from_dir, "fleet");
+    for top_level_first in [true, false] {
+        let tgz = d.path().join(format!("fleet-{top_level_first}.tar.gz"));
+        tar_gz_ordered(&root, "fleet", &tgz, |rel| ((rel.components().count() > 1) == top_level_first, rel.to_path_buf()));
+        let from_tar = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
+        assert_eq!(pods_by_key(&from_tar, "fleet"), expected, "top-level files first: {top_level_first}");
+        assert_eq!(from_tar["stats"], from_dir["stats"], "top-level files first: {top_level_first}");
+        let inputs = |v: &Value| v["inputs"].as_array().unwrap().iter().map(|i| i["lines"].clone()).collect::<Vec<_>>();
+        assert_eq!(inputs(&from_tar), inputs(&from_dir), "each input once");
+        let mut shard_files = Vec::new();
+        for i in 0..3 {
+            let out = d.path().join(format!("shard-{top_level_first}-{i}.jsonl"));
+            run(&["audit", "--shard", &format!("{i}/3"), "-o", "jsonl", "--out", out.to_str().unwrap(), tgz.to_str().unwrap()]);
+            shard_files.push(out.to_str().unwrap().to_string());
+        }
+        let mut args = vec!["merge", "-o", "json"];
+        args.extend(shard_files.iter().map(String::as_str));
+        assert_eq!(json(&args)["stats"], from_dir["stats"], "3 shards merged");
     }
 }

@@ -90,6 +90,8 @@ pub fn total_bytes(paths: &[String]) -> u64 {
 enum NodeOutcome<T> {
     Done(T, Option<Span>),
     Deferred(Vec<FileResult>, Vec<String>),
+    /// Inputs of no node, reported last (for the Pods no node reported).
+    NodeLess(SharedFacts),
 }
 
 /// A node's inputs: files already found, and node directories to walk when
@@ -110,11 +112,13 @@ fn node_outcome<T>(
     mut files: Vec<FileResult>,
     warnings: Vec<String>,
     opts: &Options,
-    shared: &SharedFacts,
+    shared: &[&SharedFacts],
     keep: Keep<T>,
 ) -> NodeOutcome<T> {
-    let joined = shared.for_node(&files);
-    files.extend(joined);
+    for facts in shared {
+        let joined = facts.for_node(&files);
+        files.extend(joined);
+    }
     match pipeline::span_of(&files) {
         Some(span) => NodeOutcome::Done(node_report(files, opts, warnings, shared, keep), Some(span)),
         None if opts.year.is_some() => NodeOutcome::Done(node_report(files, opts, warnings, shared, keep), None),
@@ -124,9 +128,25 @@ fn node_outcome<T>(
 
 /// A node's report, as the caller keeps it; its Pods are claimed from the
 /// node-less facts.
-fn node_report<T>(files: Vec<FileResult>, opts: &Options, warnings: Vec<String>, shared: &SharedFacts, keep: Keep<T>) -> T {
+fn node_report<T>(files: Vec<FileResult>, opts: &Options, warnings: Vec<String>, shared: &[&SharedFacts], keep: Keep<T>) -> T {
     let report = pipeline::build_report(files, opts, warnings);
-    shared.claim(&report.pods);
+    for facts in shared {
+        facts.claim(&report.pods);
+    }
+    keep(report)
+}
+
+/// The Pods known only from inputs of no node (no node reported them),
+/// reported once: by the first shard when sharded (`merge` keeps a node's
+/// record of a Pod over these).
+fn node_less_report<T>(shared: SharedFacts, opts: &Options, shard: Option<Shard>, keep: Keep<T>) -> T {
+    let (files, claimed) = shared.into_files();
+    let mut report = pipeline::build_report(files, opts, Vec::new());
+    if shard.is_none_or(|s| s.index == 0) {
+        report.pods.retain(|p| SharedFacts::unclaimed(&claimed, p));
+    } else {
+        report = combine(Vec::new(), Vec::new());
+    }
     keep(report)
 }
 
@@ -207,7 +227,7 @@ pub fn run_keeping<T: Send>(
                 }
                 read.map(|(files, mut w)| {
                     w.splice(0..0, walk_warnings);
-                    node_outcome(files, w, opts, &shared, keep)
+                    node_outcome(files, w, opts, &[&shared], keep)
                 })
             })
             .collect();
@@ -223,36 +243,36 @@ pub fn run_keeping<T: Send>(
     for r in archive_results {
         outcomes.extend(r?);
     }
+    if !shared.is_empty() {
+        outcomes.push(NodeOutcome::NodeLess(shared));
+    }
     // Year-less nodes take their years from everything else that was read.
     let span = outcomes
         .iter()
         .filter_map(|o| match o {
             NodeOutcome::Done(_, s) => *s,
-            NodeOutcome::Deferred(..) => None,
+            NodeOutcome::Deferred(..) | NodeOutcome::NodeLess(_) => None,
         })
         .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
     let late = Options { fallback_span: span, ..opts.clone() };
-    let mut parts: Vec<T> = outcomes
-        .into_iter()
-        .map(|o| match o {
-            NodeOutcome::Done(r, _) => r,
-            NodeOutcome::Deferred(files, w) => node_report(files, &late, w, &shared, keep),
-        })
-        .collect();
-    if !shared.is_empty() {
-        // The Pods known only from node-less inputs (no node reported them),
-        // once: by the first shard when sharded (`merge` keeps a node's
-        // record of a Pod over these).
-        let (files, claimed) = shared.into_files();
-        let mut report = pipeline::build_report(files, &late, Vec::new());
-        if shard.is_none_or(|s| s.index == 0) {
-            report.pods.retain(|p| SharedFacts::unclaimed(&claimed, p));
-        } else {
-            report.pods.clear();
-            report.inputs.clear();
-            report.warnings.clear();
+    // Node-less inputs come last: every node has claimed its Pods by then.
+    let mut node_less = Vec::new();
+    let mut deferred = Vec::new();
+    let mut parts: Vec<T> = Vec::new();
+    for o in outcomes {
+        match o {
+            NodeOutcome::Done(r, _) => parts.push(r),
+            NodeOutcome::Deferred(files, w) => deferred.push((files, w)),
+            NodeOutcome::NodeLess(facts) => node_less.push(facts),
         }
-        parts.push(keep(report));
+    }
+    let claimants: Vec<&SharedFacts> = node_less.iter().collect();
+    for (files, w) in deferred {
+        // (Their node-less facts were joined when they were read.)
+        parts.push(node_report(files, &late, w, &claimants, keep));
+    }
+    for facts in node_less {
+        parts.push(node_less_report(facts, &late, shard, keep));
     }
     Ok((parts, warnings))
 }
@@ -291,29 +311,44 @@ fn read_archive<T: Send>(
     shared: &SharedFacts,
     keep: Keep<T>,
 ) -> Result<Vec<NodeOutcome<T>>, InputError> {
-    let (mut out, redo) = read_archive_pass(path, opts, shard, progress, shared, keep, Pass::First)?;
+    let PassResult { outcomes: mut out, redo, own } = read_archive_pass(path, opts, shard, progress, shared, keep, Pass::First)?;
     if !redo.is_empty() {
-        // Nodes whose journal was read on a wrong guess are read again, now
-        // that their files are known (their first reading was dropped).
+        // Nodes read on a wrong guess are read again, now that their files
+        // and the archive's node-less inputs are known (their first reading
+        // was dropped).
         let quiet = Progress::default();
-        let (again, _) = read_archive_pass(path, opts, shard, &quiet, shared, keep, Pass::Redo(&redo))?;
-        out.extend(again);
+        let again = read_archive_pass(path, opts, shard, &quiet, shared, keep, Pass::Redo(&redo, &own))?;
+        out.extend(again.outcomes);
+    }
+    if !own.is_empty() {
+        let own = Arc::try_unwrap(own).unwrap_or_else(|still_shared| still_shared.grown(Vec::new()));
+        out.push(NodeOutcome::NodeLess(own));
     }
     Ok(out)
 }
 
-/// Which nodes a pass over an archive reads, and how it reads their journals.
+/// Which nodes a pass over an archive reads, and how.
 #[derive(Clone, Copy)]
 enum Pass<'a> {
     /// Every node; a journal met before the node's unit logs (`kubelet.log`,
-    /// `containerd.log`) is read on a guess of which of them the node holds.
+    /// `containerd.log`) is read on a guess of which of them the node holds,
+    /// and a node is joined to the archive's node-less inputs read so far.
     First,
-    /// Only these nodes, each with the journal identifiers its unit logs hold.
-    Redo(&'a Redo),
+    /// Only these nodes, each with the journal identifiers its unit logs
+    /// hold, joined to all the archive's node-less inputs.
+    Redo(&'a Redo, &'a Arc<SharedFacts>),
 }
 
 /// Nodes to read again, with the journal identifiers to skip in each.
 type Redo = BTreeMap<String, Vec<&'static str>>;
+
+/// What a pass over an archive gives: its nodes' outcomes, the nodes to
+/// read again, and the archive's node-less inputs.
+struct PassResult<T> {
+    outcomes: Vec<NodeOutcome<T>>,
+    redo: Redo,
+    own: Arc<SharedFacts>,
+}
 
 fn read_archive_pass<T: Send>(
     path: &Path,
@@ -323,7 +358,7 @@ fn read_archive_pass<T: Send>(
     shared: &SharedFacts,
     keep: Keep<T>,
     pass: Pass,
-) -> Result<(Vec<NodeOutcome<T>>, Redo), InputError> {
+) -> Result<PassResult<T>, InputError> {
     let display = path.display().to_string();
     let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", input::io_reason(&e)) };
     let file = File::open(path).map_err(err)?;
@@ -373,11 +408,29 @@ struct NodeBatch {
     unit_logs: Vec<String>,
     /// The journal identifiers its journals were read skipping, if it has one.
     journal_read_skipping: Option<Vec<&'static str>>,
+    /// True once a file shows this is a node's directory (a marker such as
+    /// `kubelet.log`, or `pods/`); else its files belong to no node.
+    is_node: bool,
 }
 
 impl NodeBatch {
     fn new(node: String) -> NodeBatch {
-        NodeBatch { node, files: Vec::new(), version: None, unit_logs: Vec::new(), journal_read_skipping: None }
+        NodeBatch { node, files: Vec::new(), version: None, unit_logs: Vec::new(), journal_read_skipping: None, is_node: false }
+    }
+
+    /// Reads the files as belonging to no node (the directory held none).
+    fn into_node_less(self) -> Vec<FileResult> {
+        let mut files = self.files;
+        for f in &mut files {
+            let hint = f.node_hint.take();
+            f.version_hint = None;
+            for e in &mut f.events {
+                if e.node.as_deref().is_some_and(|n| Some(n) == hint.as_deref()) {
+                    e.node = None;
+                }
+            }
+        }
+        files
     }
 
     /// The journal identifiers to skip, as far as the files seen so far tell.
@@ -394,36 +447,66 @@ fn read_tar_stream<R: Read, T: Send>(
     shared: &SharedFacts,
     keep: Keep<T>,
     pass: Pass,
-) -> Result<(Vec<NodeOutcome<T>>, Redo), InputError> {
+) -> Result<PassResult<T>, InputError> {
     // A node whose files have all been read is correlated on its own thread
     // while the stream moves on to the next node (one node waits at most).
     let mut redo = Redo::new();
+    // The archive's node-less inputs read so far, and how many times they grew.
+    let mut own = match pass {
+        Pass::First => Arc::new(SharedFacts::new(Vec::new())),
+        Pass::Redo(_, own) => own.clone(),
+    };
+    let mut growth = 0;
+    // Each node sent to be correlated: its name, journal skips, and `growth` then.
+    let mut sent: Vec<(String, Vec<&'static str>, usize)> = Vec::new();
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<NodeBatch>(1);
-        let builder = scope.spawn(move || rx.into_iter().map(|b| finish(b, opts, shared, keep)).collect::<Vec<_>>());
+        let (tx, rx) = mpsc::sync_channel::<(NodeBatch, Arc<SharedFacts>)>(1);
+        let builder = scope.spawn(move || rx.into_iter().map(|(b, own)| finish(b, opts, &[shared, &own], keep)).collect::<Vec<_>>());
         let read = read_tar_entries(reader, display, shard, pass, &mut |b| {
+            if !b.is_node {
+                // (A directory of no logs, e.g. holding only kind-version.txt, adds nothing.)
+                if matches!(pass, Pass::First) && !b.files.is_empty() {
+                    own = Arc::new(own.grown(b.into_node_less()));
+                    growth += 1;
+                }
+                return;
+            }
+            if shard.is_some_and(|s| !s.owns(&b.node)) {
+                return;
+            }
             // A journal read on a wrong guess: the node is read again later.
             let skips = b.journal_skips();
             if b.journal_read_skipping.as_ref().is_some_and(|read| *read != skips) {
                 redo.insert(b.node, skips);
-            } else {
-                let _ = tx.send(b);
+                return;
             }
+            sent.push((b.node.clone(), skips, growth));
+            let _ = tx.send((b, own.clone()));
         });
         drop(tx);
-        let mut out = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        let (files, warnings) = read?;
-        if let Pass::Redo(_) = pass {
-            // The first pass said all there was to say about the archive itself.
-            return Ok((out, redo));
+        let built = builder.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // Nodes correlated before the archive's last node-less input was read
+        // lack its facts: they are read again.
+        let mut out = Vec::new();
+        for ((node, skips, seen), outcome) in sent.into_iter().zip(built) {
+            if seen < growth {
+                redo.insert(node, skips);
+            } else {
+                out.push(outcome);
+            }
         }
-        if files == 0 && out.is_empty() && redo.is_empty() && shard.is_none() {
+        let (files, warnings) = read?;
+        if let Pass::Redo(..) = pass {
+            // The first pass said all there was to say about the archive itself.
+            return Ok(PassResult { outcomes: out, redo, own });
+        }
+        if files == 0 && out.is_empty() && redo.is_empty() && own.is_empty() && shard.is_none() {
             return Err(InputError { message: format!("{display}: no log files found in this archive") });
         }
         if !warnings.is_empty() {
             out.push(NodeOutcome::Done(keep(combine(Vec::new(), warnings)), None));
         }
-        Ok((out, redo))
+        Ok(PassResult { outcomes: out, redo, own })
     })
 }
 
@@ -463,12 +546,9 @@ fn read_tar_entries<R: Read>(
         };
         let name = inner.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let node = node_in_archive(&inner);
-        if shard.is_some_and(|s| !s.owns(&node)) {
-            continue;
-        }
         let redo_skips = match pass {
             Pass::First => None,
-            Pass::Redo(nodes) => match nodes.get(&node) {
+            Pass::Redo(nodes, _) => match nodes.get(&node) {
                 Some(skips) => Some(skips),
                 None => continue,
             },
@@ -482,6 +562,13 @@ fn read_tar_entries<R: Read>(
             }
         }
         let b = batch.get_or_insert_with(|| NodeBatch::new(node.clone()));
+        let node_file = input::is_node_marker(&name) || in_node_subdir(&inner);
+        b.is_node |= node_file;
+        // Another shard's node is skipped; a file that may belong to no node
+        // is read (every shard needs those).
+        if node_file && shard.is_some_and(|s| !s.owns(&node)) {
+            continue;
+        }
         let mut entry = entry;
         if name == "kubernetes-version.txt" {
             let mut v = String::new();
@@ -536,18 +623,27 @@ fn read_tar_entries<R: Read>(
 }
 
 /// Correlates one node's files (or defers them when they carry no year).
-fn finish<T>(mut b: NodeBatch, opts: &Options, shared: &SharedFacts, keep: Keep<T>) -> NodeOutcome<T> {
+fn finish<T>(mut b: NodeBatch, opts: &Options, shared: &[&SharedFacts], keep: Keep<T>) -> NodeOutcome<T> {
     for f in &mut b.files {
         f.version_hint = b.version.clone();
     }
     node_outcome(b.files, Vec::new(), opts, shared, keep)
 }
 
+/// Directories that only a node's directory holds.
+const NODE_SUBDIRS: [&str; 3] = ["pods", "containers", "var"];
+
+/// True for a path under a node's `pods/`, `containers/` or `var/`.
+fn in_node_subdir(path: &Path) -> bool {
+    let n = path.iter().count();
+    path.iter().take(n.saturating_sub(1)).skip(1).any(|c| NODE_SUBDIRS.iter().any(|d| c == *d))
+}
+
 /// The node a path inside an archive belongs to: the directory before
 /// `pods/`, `containers/` or `var/`, else the file's directory.
 pub fn node_in_archive(path: &Path) -> String {
     let comps: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
-    if let Some(i) = comps.iter().position(|c| c == "pods" || c == "containers" || c == "var") {
+    if let Some(i) = comps.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
         if i > 0 {
             return comps[..i].join("/");
         }

@@ -9,7 +9,7 @@ use crate::event::Event;
 use crate::input::FileResult;
 use crate::model::PodReport;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The node-less inputs of a run, indexed by the Pods and containers their
 /// facts name.
@@ -17,8 +17,9 @@ pub struct SharedFacts {
     files: Vec<FileResult>,
     /// Key → (file, fact) of every fact that names it.
     by_key: HashMap<String, Vec<(usize, usize)>>,
-    /// Pods some node reported (see [`SharedFacts::claim`]).
-    claimed: Mutex<HashSet<String>>,
+    /// Pods some node reported (see [`SharedFacts::claim`]), shared with
+    /// the larger sets [`SharedFacts::grown`] makes.
+    claimed: Arc<Mutex<HashSet<String>>>,
 }
 
 /// The keys a fact is joined by: its Pod's UID, its Pod's `namespace/name`
@@ -57,7 +58,15 @@ impl SharedFacts {
                 }
             }
         }
-        SharedFacts { files, by_key, claimed: Mutex::new(HashSet::new()) }
+        SharedFacts { files, by_key, claimed: Arc::default() }
+    }
+
+    /// These facts and `more` (found later in an archive's stream), with the
+    /// same record of claimed Pods.
+    pub fn grown(&self, more: Vec<FileResult>) -> SharedFacts {
+        let mut files = self.files.clone();
+        files.extend(more);
+        SharedFacts { claimed: self.claimed.clone(), ..SharedFacts::new(files) }
     }
 
     /// True when there are no node-less inputs.
@@ -141,7 +150,10 @@ impl SharedFacts {
     /// every node is done; [`SharedFacts::unclaimed`] then keeps the Pods no
     /// node reported.
     pub fn into_files(self) -> (Vec<FileResult>, HashSet<String>) {
-        let claimed = self.claimed.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let claimed = match self.claimed.lock() {
+            Ok(set) => set.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
         (self.files, claimed)
     }
 

@@ -170,6 +170,11 @@ pub fn journal_skips(holds: impl Fn(&str) -> bool) -> Vec<&'static str> {
 const NODE_MARKERS: &[&str] =
     &["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log", "kubelet.log.gz", "containerd.log.gz", "journal.log.gz"];
 
+/// True for a file whose presence marks a node directory (`kubelet.log`, …).
+pub fn is_node_marker(name: &str) -> bool {
+    NODE_MARKERS.contains(&name)
+}
+
 fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>, cache: &mut NodeCache) {
     // One pass over the tree; node directories are known from the listing
     // itself, so no file needs a `stat` of its siblings (archives hold

@@ -16,7 +16,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::sync::Arc;
 
 /// What reading one input produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct FileResult {
     /// Path as shown in output.
     pub display: String,
