@@ -290,9 +290,9 @@ fn fixture_directories_give_analyzes_answers_and_shard_alike() {
     // Inputs of no node beside the node directories (an API audit log,
     // kubectl output) and directories of loose logs: audit joins them as
     // analyze does, each Pod once, and shards merge to the same run.
-    for dir in ["rollout-no-prestop", "seed-article-api", "real", "seed-article"] {
-        let path = fixtures().join(dir);
-        let path = path.to_str().unwrap();
+    for dir in ["rollout-no-prestop", "seed-article-api", "real", "seed-article", "seed-article-crio-json"] {
+        let root = fixtures().join(dir);
+        let path = root.to_str().unwrap();
         let audit = json(&["audit", "-o", "json", path]);
         let analyze = json(&["analyze", "-o", "json", path]);
         let records = |v: &Value| {
@@ -303,6 +303,14 @@ fn fixture_directories_give_analyzes_answers_and_shard_alike() {
         assert_eq!(records(&audit), records(&analyze), "{dir}: every Pod as analyze reports it");
         assert_eq!(audit["inputs"], analyze["inputs"], "{dir}: inputs");
         let d = tempfile::tempdir().unwrap();
+        // The same as an archive, its files in name order and the reverse
+        // (a CRI-O node's journal then comes before its crio.log).
+        for reverse in [false, true] {
+            let tgz = d.path().join(format!("{dir}-{reverse}.tar.gz"));
+            tar_gz_ordered(&root, dir, &tgz, |rel| (reverse.then(|| std::cmp::Reverse(rel.to_path_buf())), rel.to_path_buf()));
+            let from_tar = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
+            assert_eq!(pods_by_key(&from_tar, dir), pods_by_key(&audit, dir), "{dir} as an archive, reversed: {reverse}");
+        }
         for n in [2, 3, 5] {
             let mut shard_files = Vec::new();
             for i in 0..n {

@@ -522,7 +522,7 @@ fn read_tar_entries<R: Read>(
     let parser = LineParser::new();
     // The journal identifiers the last node with unit logs skipped: the
     // guess for a node whose journal comes first (kind's layout to begin with).
-    let mut guess = input::journal_skips(|_| true);
+    let mut guess = input::journal_skips(|f| f == "kubelet.log" || f == "containerd.log");
     let mut archive = tar::Archive::new(reader);
     let entries =
         archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", input::io_reason(&e)) })?;

@@ -143,10 +143,13 @@ pub fn io_reason(e: &std::io::Error) -> String {
 /// What each directory looked at so far says: its node name and version, if it is a node directory.
 type NodeCache = foldhash::HashMap<std::ffi::OsString, Option<(String, Option<String>)>>;
 
-/// The units kind's `journal.log` repeats, each with the files that hold it
-/// on their own (sorted by unit, so lists made from it are sorted too).
-const REPEATED_UNITS: [(&str, [&str; 2]); 2] =
-    [("containerd", ["containerd.log", "containerd.log.gz"]), ("kubelet", ["kubelet.log", "kubelet.log.gz"])];
+/// The units a node's `journal.log` repeats, each with the files that hold
+/// it on their own (sorted by unit, so lists made from it are sorted too).
+const REPEATED_UNITS: [(&str, [&str; 2]); 3] = [
+    ("containerd", ["containerd.log", "containerd.log.gz"]),
+    ("crio", ["crio.log", "crio.log.gz"]),
+    ("kubelet", ["kubelet.log", "kubelet.log.gz"]),
+];
 
 /// True for a node's whole journal (`journal.log`, plain or gzipped).
 pub fn is_journal(name: &str) -> bool {
@@ -167,8 +170,17 @@ pub fn journal_skips(holds: impl Fn(&str) -> bool) -> Vec<&'static str> {
 }
 
 /// Files whose presence marks a node directory (kind's export layout).
-const NODE_MARKERS: &[&str] =
-    &["kubernetes-version.txt", "kubelet.log", "containerd.log", "journal.log", "kubelet.log.gz", "containerd.log.gz", "journal.log.gz"];
+const NODE_MARKERS: &[&str] = &[
+    "kubernetes-version.txt",
+    "kubelet.log",
+    "containerd.log",
+    "crio.log",
+    "journal.log",
+    "kubelet.log.gz",
+    "containerd.log.gz",
+    "crio.log.gz",
+    "journal.log.gz",
+];
 
 /// True for a file whose presence marks a node directory (`kubelet.log`, …).
 pub fn is_node_marker(name: &str) -> bool {
