@@ -350,6 +350,8 @@ struct PassResult<T> {
     own: Arc<SharedFacts>,
 }
 
+/// One pass over an archive: decompression on its own thread, entries read
+/// and parsed on this one, nodes correlated on a third.
 fn read_archive_pass<T: Send>(
     path: &Path,
     opts: &Options,
