@@ -25,7 +25,8 @@ pub fn run(args: MergeArgs) -> Result<u8, Box<dyn std::error::Error>> {
 /// One record per Pod UID. Inputs of no node (an API audit log beside the
 /// node directories) are read by every shard: the first reports the Pods
 /// its own nodes did not, so a Pod of another shard's node can come twice;
-/// its node's record (more stages, a node) is the one a single run gives.
+/// its node's record (its facts and the node's: more stages, containers,
+/// findings, a node) is the one a single run gives.
 fn once_each(pods: Vec<PodReport>) -> Vec<PodReport> {
     let mut best: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut keep = vec![true; pods.len()];
@@ -36,7 +37,7 @@ fn once_each(pods: Vec<PodReport>) -> Vec<PodReport> {
                 best.insert(uid.clone(), i);
             }
             Some(j) => {
-                let rank = |p: &PodReport| (p.stages.len(), p.node.is_some());
+                let rank = |p: &PodReport| (p.stages.len(), p.containers.len(), p.findings.len(), p.node.is_some());
                 let (win, lose) = if rank(p) > rank(&pods[j]) { (i, j) } else { (j, i) };
                 keep[lose] = false;
                 best.insert(uid.clone(), win);
