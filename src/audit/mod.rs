@@ -238,8 +238,10 @@ pub fn run_keeping<T: Send>(
             return Err(InputError { message: format!("{}: no log files found in this directory", plain[0]) });
         }
     }
-    let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> =
-        archives.par_iter().map(|a| read_archive(Path::new(a.as_str()), opts, shard, progress, &shared, keep)).collect();
+    let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> = archives
+        .par_iter()
+        .map(|a| read_archive(Path::new(a.as_str()), &ArchiveRun { opts, shard, shared: &shared, keep }, progress))
+        .collect();
     for r in archive_results {
         outcomes.extend(r?);
     }
@@ -303,21 +305,14 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
 /// before its node's unit logs is read on a guess (the node before's
 /// layout); a node guessed wrong is read again in a second pass over the
 /// archive, which reads nothing else. A kind export needs none.
-fn read_archive<T: Send>(
-    path: &Path,
-    opts: &Options,
-    shard: Option<Shard>,
-    progress: &Progress,
-    shared: &SharedFacts,
-    keep: Keep<T>,
-) -> Result<Vec<NodeOutcome<T>>, InputError> {
-    let PassResult { outcomes: mut out, redo, own } = read_archive_pass(path, opts, shard, progress, shared, keep, Pass::First)?;
+fn read_archive<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress) -> Result<Vec<NodeOutcome<T>>, InputError> {
+    let PassResult { outcomes: mut out, redo, own } = read_archive_pass(path, run, progress, Pass::First)?;
     if !redo.is_empty() {
         // Nodes read on a wrong guess are read again, now that their files
         // and the archive's node-less inputs are known (their first reading
         // was dropped).
         let quiet = Progress::default();
-        let again = read_archive_pass(path, opts, shard, &quiet, shared, keep, Pass::Redo(&redo, &own))?;
+        let again = read_archive_pass(path, run, &quiet, Pass::Redo(&redo, &own))?;
         out.extend(again.outcomes);
     }
     if !own.is_empty() {
@@ -325,6 +320,15 @@ fn read_archive<T: Send>(
         out.push(NodeOutcome::NodeLess(own));
     }
     Ok(out)
+}
+
+/// What every pass over an archive is given alike.
+struct ArchiveRun<'a, T> {
+    opts: &'a Options,
+    shard: Option<Shard>,
+    /// Node-less inputs from outside the archive (other PATHs).
+    shared: &'a SharedFacts,
+    keep: Keep<'a, T>,
 }
 
 /// Which nodes a pass over an archive reads, and how.
@@ -352,15 +356,7 @@ struct PassResult<T> {
 
 /// One pass over an archive: decompression on its own thread, entries read
 /// and parsed on this one, nodes correlated on a third.
-fn read_archive_pass<T: Send>(
-    path: &Path,
-    opts: &Options,
-    shard: Option<Shard>,
-    progress: &Progress,
-    shared: &SharedFacts,
-    keep: Keep<T>,
-    pass: Pass,
-) -> Result<PassResult<T>, InputError> {
+fn read_archive_pass<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress, pass: Pass) -> Result<PassResult<T>, InputError> {
     let display = path.display().to_string();
     let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", input::io_reason(&e)) };
     let file = File::open(path).map_err(err)?;
@@ -393,7 +389,7 @@ fn read_archive_pass<T: Send>(
             }
         }
     });
-    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, opts, shard, shared, keep, pass);
+    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, run, pass);
     let _ = producer.join();
     result
 }
@@ -441,15 +437,8 @@ impl NodeBatch {
     }
 }
 
-fn read_tar_stream<R: Read, T: Send>(
-    reader: R,
-    display: &str,
-    opts: &Options,
-    shard: Option<Shard>,
-    shared: &SharedFacts,
-    keep: Keep<T>,
-    pass: Pass,
-) -> Result<PassResult<T>, InputError> {
+fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<T>, pass: Pass) -> Result<PassResult<T>, InputError> {
+    let ArchiveRun { opts, shard, shared, keep } = *run;
     // A node whose files have all been read is correlated on its own thread
     // while the stream moves on to the next node (one node waits at most).
     let mut redo = Redo::new();
