@@ -536,7 +536,7 @@ fn read_tar_entries<R: Read>(
             Err(_) => continue,
         };
         let name = inner.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let node = node_in_archive(&inner);
+        let ArchivePlace { node, in_node_subdir } = place_in_archive(&inner);
         let redo_skips = match pass {
             Pass::First => None,
             Pass::Redo(nodes, _) => match nodes.get(&node) {
@@ -553,7 +553,7 @@ fn read_tar_entries<R: Read>(
             }
         }
         let b = batch.get_or_insert_with(|| NodeBatch::new(node.clone()));
-        let node_file = input::is_node_marker(&name) || in_node_subdir(&inner);
+        let node_file = input::is_node_marker(&name) || in_node_subdir;
         b.is_node |= node_file;
         // Another shard's node is skipped; a file that may belong to no node
         // is read (every shard needs those).
@@ -624,24 +624,21 @@ fn finish<T>(mut b: NodeBatch, opts: &Options, shared: &[&SharedFacts], keep: Ke
 /// Directories that only a node's directory holds.
 const NODE_SUBDIRS: [&str; 3] = ["pods", "containers", "var"];
 
-/// True for a path under a node's `pods/`, `containers/` or `var/`.
-fn in_node_subdir(path: &Path) -> bool {
-    let n = path.iter().count();
-    path.iter().take(n.saturating_sub(1)).skip(1).any(|c| NODE_SUBDIRS.iter().any(|d| c == *d))
+/// Where a path inside an archive lies: the node it belongs to, and
+/// whether it is under that node's `pods/`, `containers/` or `var/`.
+struct ArchivePlace {
+    node: String,
+    in_node_subdir: bool,
 }
 
 /// The node a path inside an archive belongs to: the directory before
 /// `pods/`, `containers/` or `var/`, else the file's directory.
-pub fn node_in_archive(path: &Path) -> String {
+fn place_in_archive(path: &Path) -> ArchivePlace {
     let comps: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
-    if let Some(i) = comps.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
-        if i > 0 {
-            return comps[..i].join("/");
-        }
-    }
-    match comps.len() {
-        0 | 1 => String::new(),
-        n => comps[..n - 1].join("/"),
+    let dirs = &comps[..comps.len().saturating_sub(1)];
+    match dirs.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
+        Some(i) if i > 0 => ArchivePlace { node: comps[..i].join("/"), in_node_subdir: true },
+        _ => ArchivePlace { node: dirs.join("/"), in_node_subdir: false },
     }
 }
 
@@ -706,8 +703,11 @@ mod tests {
 
     #[test]
     fn node_of_archive_paths() {
-        assert_eq!(node_in_archive(Path::new("logs/kind-worker/kubelet.log")), "logs/kind-worker");
-        assert_eq!(node_in_archive(Path::new("logs/kind-worker/pods/ns_p_u/c/0.log")), "logs/kind-worker");
-        assert_eq!(node_in_archive(Path::new("kubelet.log")), "");
+        let node = |p: &str| place_in_archive(Path::new(p)).node;
+        assert_eq!(node("logs/kind-worker/kubelet.log"), "logs/kind-worker");
+        assert_eq!(node("logs/kind-worker/pods/ns_p_u/c/0.log"), "logs/kind-worker");
+        assert_eq!(node("kubelet.log"), "");
+        assert!(place_in_archive(Path::new("logs/kind-worker/pods/ns_p_u/c/0.log")).in_node_subdir);
+        assert!(!place_in_archive(Path::new("logs/kind-worker/kubelet.log")).in_node_subdir);
     }
 }
