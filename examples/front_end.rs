@@ -78,7 +78,9 @@ pub fn count(paths: &[String]) -> Result<Counts, String> {
     let mut total = Counts::default();
     for p in paths {
         let counts = match input::node_dirs_of(Path::new(p)) {
-            Some(nodes) => nodes.par_iter().map(|d| read_specs(&input::discover_dir(d).0, &parser)).reduce(Counts::default, Counts::add),
+            Some(nodes) => {
+                nodes.dirs.par_iter().map(|d| read_specs(&input::discover_dir(d).0, &parser)).reduce(Counts::default, Counts::add)
+            }
             None => read_specs(&input::discover(std::slice::from_ref(p)).map_err(|e| e.to_string())?.0, &parser),
         };
         total = total.add(counts);

@@ -128,7 +128,7 @@ pub struct CommonArgs {
 /// Options of `podmortem analyze`.
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// Log files, directories (searched recursively), `.gz` files, or `-` for stdin (the default).
+    /// Log files, directories (searched recursively), `.gz` files, `.tar` / `.tar.gz` archives, or `-` for stdin (the default).
     pub paths: Vec<String>,
     /// Options shared with the other subcommands.
     #[command(flatten)]
@@ -138,7 +138,7 @@ pub struct AnalyzeArgs {
 /// Options of `podmortem audit`.
 #[derive(Debug, Args)]
 pub struct AuditArgs {
-    /// Node directories, directories of node directories, or .tar / .tar.gz / .tgz archives of them.
+    /// Node directories, directories of node directories, .tar / .tar.gz / .tgz archives of them, or directories of such archives.
     #[arg(required = true)]
     pub paths: Vec<String>,
     /// Options shared with the other subcommands.

@@ -33,16 +33,24 @@ pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError
 /// line is an error, one found in a directory a warning.
 pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
     let parser = LineParser::new();
-    let results: Vec<Result<FileResult, InputError>> =
-        specs.par_iter().enumerate().map(|(i, s)| input::read_input(s, i as u32, &parser)).collect();
+    let results: Vec<Result<input::FilesRead, InputError>> =
+        specs.par_iter().enumerate().map(|(i, s)| input::read_input_or_archive(s, i as u32, &parser)).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
     for (r, spec) in results.into_iter().zip(specs) {
         match r {
-            Ok(f) => files.push(f),
+            Ok((mut read, mut w)) => {
+                files.append(&mut read);
+                warnings.append(&mut w);
+            }
             Err(e) if spec.explicit => return Err(e),
             Err(e) => warnings.push(format!("{e} (skipped)")),
         }
+    }
+    // An archive gave many files, an unreadable one none: facts cite each
+    // input by its place in the list.
+    for (i, f) in files.iter_mut().enumerate() {
+        f.renumber(i as u32);
     }
     Ok((files, warnings))
 }

@@ -282,7 +282,74 @@ fn archive_journal_read_before_unit_logs_gives_the_directory_answer() {
             assert_eq!(got.get(k), Some(pod), "journal first: {journal_first}: {k}");
         }
         assert_eq!(from_dir["stats"], from_tar["stats"], "journal first: {journal_first}");
+        // analyze reads the archive too, and gives the same answers.
+        let analyze_tar = json(&["analyze", "-o", "json", tgz.to_str().unwrap()]);
+        assert_eq!(pods_by_key(&analyze_tar, "fleet"), expected, "analyze, journal first: {journal_first}");
+        // Piped, the archive cannot be read twice: the journal-only node is
+        // read on kind's layout, a wrong guess, and that is said; a kind
+        // node is read right.
+        let (piped, stderr) = json_from_stdin(&["analyze", "-o", "json"], std::fs::read(&tgz).unwrap());
+        assert!(stderr.contains(&format!("{first_node}: its journal came before its other logs")), "{stderr}");
+        let third_node = nodes[2].file_name().unwrap().to_str().unwrap();
+        let on_third = |v: &Value| {
+            let keys = pods_by_key(v, "fleet");
+            let mut on: Vec<String> = keys.into_values().filter(|p| p.contains(&format!("\"node\":\"{third_node}\""))).collect();
+            on.sort();
+            on
+        };
+        assert!(on_third(&from_dir).len() > 10);
+        assert_eq!(on_third(&piped), on_third(&from_dir), "stdin, the kind node, journal first: {journal_first}");
     }
+}
+
+/// Runs podmortem with `stdin` as its standard input; its JSON output and stderr.
+fn json_from_stdin(args: &[&str], stdin: Vec<u8>) -> (Value, String) {
+    let out = Command::cargo_bin("podmortem").unwrap().args(args).write_stdin(stdin).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (serde_json::from_slice(&out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn analyze_and_check_read_archives_as_their_directory() {
+    // The contract's inputs include .tar and .tar.gz archives for every
+    // command: given as a PATH, found in a directory (one archive per node)
+    // or piped to stdin, an archive gives the answers of its unpacked files.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 80, seed: 5, nodes: 2, gzip: false }).unwrap();
+    let from_dir = json(&["analyze", "-o", "json", root.to_str().unwrap()]);
+    let expected = pods_by_key(&from_dir, "fleet");
+    assert!(expected.len() >= 80);
+    let by_name = |rel: &Path| rel.to_path_buf();
+    let tgz = d.path().join("fleet.tgz");
+    tar_gz_ordered(&root, "fleet", &tgz, by_name);
+    assert_eq!(pods_by_key(&json(&["analyze", "-o", "json", tgz.to_str().unwrap()]), "fleet"), expected, ".tgz");
+    // An uncompressed .tar, under a name that does not say so: known by its content.
+    let tar_path = d.path().join("fleet.bundle");
+    let mut tar = tar::Builder::new(std::fs::File::create(&tar_path).unwrap());
+    tar.append_dir_all("fleet", &root).unwrap();
+    tar.into_inner().unwrap();
+    assert_eq!(pods_by_key(&json(&["analyze", "-o", "json", tar_path.to_str().unwrap()]), "fleet"), expected, ".tar");
+    let (piped, _) = json_from_stdin(&["analyze", "-o", "json", "-"], std::fs::read(&tgz).unwrap());
+    assert_eq!(pods_by_key(&piped, "fleet"), expected, "stdin");
+    // One archive per node, in a directory: analyze and audit both read them.
+    let per_node = d.path().join("per-node");
+    std::fs::create_dir(&per_node).unwrap();
+    for node in std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        let name = node.file_name().unwrap().to_str().unwrap().to_string();
+        let top = format!("fleet/{name}");
+        tar_gz_ordered(&node, &top, &per_node.join(format!("{name}.tar.gz")), by_name);
+    }
+    let per_node = per_node.to_str().unwrap();
+    assert_eq!(pods_by_key(&json(&["analyze", "-o", "json", per_node]), "fleet"), expected, "analyze, an archive per node");
+    let audit_dir = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    let audit_per_node = json(&["audit", "-o", "json", per_node]);
+    assert_eq!(pods_by_key(&audit_per_node, "fleet"), pods_by_key(&audit_dir, "fleet"), "audit, an archive per node");
+    assert_eq!(audit_per_node["stats"], audit_dir["stats"]);
+    // check gates on the archive as on the directory.
+    let code = |path: &str| Command::cargo_bin("podmortem").unwrap().args(["check", "-q", path]).output().unwrap().status.code();
+    assert_eq!(code(tgz.to_str().unwrap()), code(root.to_str().unwrap()));
+    assert_eq!(code(root.to_str().unwrap()), Some(1), "the generated fleet has SIGKILLs");
 }
 
 #[test]
@@ -310,6 +377,8 @@ fn fixture_directories_give_analyzes_answers_and_shard_alike() {
             tar_gz_ordered(&root, dir, &tgz, |rel| (reverse.then(|| std::cmp::Reverse(rel.to_path_buf())), rel.to_path_buf()));
             let from_tar = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
             assert_eq!(pods_by_key(&from_tar, dir), pods_by_key(&audit, dir), "{dir} as an archive, reversed: {reverse}");
+            let analyze_tar = json(&["analyze", "-o", "json", tgz.to_str().unwrap()]);
+            assert_eq!(pods_by_key(&analyze_tar, dir), pods_by_key(&analyze, dir), "{dir}: analyze of the archive, reversed: {reverse}");
         }
         for n in [2, 3, 5] {
             let mut shard_files = Vec::new();

@@ -5,7 +5,7 @@
 //! | input | behaviour |
 //! |---|---|
 //! | empty file | exit 0, warning `FILE: empty input` |
-//! | binary file (NUL bytes at the start) | exit 2, `FILE: binary input` |
+//! | binary file (NUL bytes at the start) | exit 2, `FILE: binary input`; found in a directory: skipped with that warning |
 //! | invalid UTF-8 inside a line | read as lossy UTF-8, the line still counts |
 //! | NUL bytes later in a file | read like any byte; output stays printable |
 //! | CRLF line ends | same answers as LF |
@@ -60,6 +60,24 @@ fn binary_file_is_rejected() {
     let f = d.path().join("blob.bin");
     std::fs::write(&f, [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
     bin().arg(&f).assert().code(2).stderr(predicate::str::contains("blob.bin: binary input"));
+}
+
+#[test]
+fn binary_file_in_a_directory_is_skipped_and_changes_no_answer() {
+    // The binary file sorts first: the files after it must still be cited
+    // by their own names and lines.
+    let d = tempfile::tempdir().unwrap();
+    for dir in ["plain", "with-blob"] {
+        std::fs::create_dir(d.path().join(dir)).unwrap();
+        std::fs::copy(real(NGINX), d.path().join(dir).join(NGINX)).unwrap();
+    }
+    std::fs::write(d.path().join("with-blob/00-blob.bin"), [0u8, 159, 146, 150, 0, 1, 2]).unwrap();
+    let (plain, _) = json(&[d.path().join("plain").as_os_str()]);
+    let (with_blob, stderr) = json(&[d.path().join("with-blob").as_os_str()]);
+    assert!(stderr.contains("00-blob.bin: binary input"), "{stderr}");
+    let pods = |v: &Value| v["pods"].to_string().replace("/plain/", "/").replace("/with-blob/", "/");
+    assert!(pods(&plain).contains(&format!("{NGINX}:")), "stages cite the log");
+    assert_eq!(pods(&with_blob), pods(&plain));
 }
 
 #[test]

@@ -5,15 +5,14 @@
 
 mod shared;
 
+use crate::input::archive::{self, EntryFilter, NodeBatch, Redo};
 use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{PodReport, Report, Summary, SCHEMA};
-use crate::parse::LineParser;
 use crate::pipeline::{self, Options};
 use rayon::prelude::*;
 use shared::SharedFacts;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -64,12 +63,6 @@ pub struct Progress {
     pub done: Arc<AtomicU64>,
     /// Total input bytes, when known.
     pub total: u64,
-}
-
-/// True for `.tar`, `.tar.gz` and `.tgz` paths.
-pub fn is_archive(path: &Path) -> bool {
-    let n = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
-    n.ends_with(".tar") || n.ends_with(".tar.gz") || n.ends_with(".tgz")
 }
 
 /// Total size of the inputs, for the progress bar.
@@ -166,7 +159,8 @@ pub fn run_keeping<T: Send>(
     progress: &Progress,
     keep: Keep<T>,
 ) -> Result<(Vec<T>, Vec<String>), InputError> {
-    let (archives, plain): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| is_archive(Path::new(p.as_str())));
+    let (archive_paths, plain): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| archive::is_archive(Path::new(p.as_str())));
+    let mut archives: Vec<PathBuf> = archive_paths.iter().map(PathBuf::from).collect();
     let mut warnings = Vec::new();
     let mut outcomes: Vec<NodeOutcome<T>> = Vec::new();
     let mut shared = SharedFacts::new(Vec::new());
@@ -177,8 +171,9 @@ pub fn run_keeping<T: Send>(
         let mut rest: Vec<String> = Vec::new();
         for p in &plain {
             match input::node_dirs_of(Path::new(p.as_str())) {
-                Some(dirs) => {
-                    for d in dirs {
+                Some(found) => {
+                    archives.extend(found.archives);
+                    for d in found.dirs {
                         let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                         groups.entry(name).or_default().dirs.push(d);
                     }
@@ -197,7 +192,7 @@ pub fn run_keeping<T: Send>(
                 }
             }
         }
-        if groups.is_empty() {
+        if groups.is_empty() && !node_less.is_empty() {
             // No node layout at all: the inputs are read together, as `analyze` does.
             groups.entry(String::new()).or_default().found = std::mem::take(&mut node_less);
         } else if !node_less.is_empty() {
@@ -234,14 +229,12 @@ pub fn run_keeping<T: Send>(
         for r in results {
             outcomes.push(r?);
         }
-        if lazy_only && found.load(Ordering::Relaxed) == 0 {
+        if lazy_only && found.load(Ordering::Relaxed) == 0 && archives.len() == archive_paths.len() {
             return Err(InputError { message: format!("{}: no log files found in this directory", plain[0]) });
         }
     }
-    let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> = archives
-        .par_iter()
-        .map(|a| read_archive(Path::new(a.as_str()), &ArchiveRun { opts, shard, shared: &shared, keep }, progress))
-        .collect();
+    let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> =
+        archives.par_iter().map(|a| read_archive(a, &ArchiveRun { opts, shard, shared: &shared, keep }, progress)).collect();
     for r in archive_results {
         outcomes.extend(r?);
     }
@@ -343,9 +336,6 @@ enum Pass<'a> {
     Redo(&'a Redo, &'a Arc<SharedFacts>),
 }
 
-/// Nodes to read again, with the journal identifiers to skip in each.
-type Redo = BTreeMap<String, Vec<&'static str>>;
-
 /// What a pass over an archive gives: its nodes' outcomes, the nodes to
 /// read again, and the archive's node-less inputs.
 struct PassResult<T> {
@@ -358,83 +348,10 @@ struct PassResult<T> {
 /// and parsed on this one, nodes correlated on a third.
 fn read_archive_pass<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress, pass: Pass) -> Result<PassResult<T>, InputError> {
     let display = path.display().to_string();
-    let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", input::io_reason(&e)) };
-    let file = File::open(path).map_err(err)?;
-    let counted = CountingReader { inner: file, done: progress.done.clone() };
-    let mut head = BufReader::with_capacity(1 << 20, counted);
-    let gz = head.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
-    // Decompression runs on its own thread, feeding the parser through a
-    // bounded channel: the two stages overlap on two cores.
-    // Chunks the reader is done with come back for reuse: no fresh pages
-    // to fault in for every megabyte of the archive.
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
-    let (recycle, recycled) = mpsc::channel::<Vec<u8>>();
-    let producer = std::thread::spawn(move || {
-        let mut src: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(head)) } else { Box::new(head) };
-        loop {
-            let mut chunk = recycled.try_recv().unwrap_or_default();
-            chunk.resize(CHUNK, 0);
-            match src.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => {
-                    chunk.truncate(n);
-                    if tx.send(Ok(chunk)).is_err() {
-                        break;
-                    }
-                }
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    break;
-                }
-            }
-        }
-    });
-    let result = read_tar_stream(ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, &display, run, pass);
+    let (stream, producer) = archive::open_stream(path, &display, progress.done.clone())?;
+    let result = read_tar_stream(stream, &display, run, pass);
     let _ = producer.join();
     result
-}
-
-/// Bytes the decompressing thread hands over at a time.
-const CHUNK: usize = 256 << 10;
-
-/// One node's files while the archive is on it.
-struct NodeBatch {
-    node: String,
-    files: Vec<FileResult>,
-    version: Option<String>,
-    /// Names of the unit logs (`kubelet.log`, …) seen so far.
-    unit_logs: Vec<String>,
-    /// The journal identifiers its journals were read skipping, if it has one.
-    journal_read_skipping: Option<Vec<&'static str>>,
-    /// True once a file shows this is a node's directory (a marker such as
-    /// `kubelet.log`, or `pods/`); else its files belong to no node.
-    is_node: bool,
-}
-
-impl NodeBatch {
-    fn new(node: String) -> NodeBatch {
-        NodeBatch { node, files: Vec::new(), version: None, unit_logs: Vec::new(), journal_read_skipping: None, is_node: false }
-    }
-
-    /// Reads the files as belonging to no node (the directory held none).
-    fn into_node_less(self) -> Vec<FileResult> {
-        let mut files = self.files;
-        for f in &mut files {
-            let hint = f.node_hint.take();
-            f.version_hint = None;
-            for e in &mut f.events {
-                if e.node.as_deref().is_some_and(|n| Some(n) == hint.as_deref()) {
-                    e.node = None;
-                }
-            }
-        }
-        files
-    }
-
-    /// The journal identifiers to skip, as far as the files seen so far tell.
-    fn journal_skips(&self) -> Vec<&'static str> {
-        input::journal_skips(|f| self.unit_logs.iter().any(|u| u == f))
-    }
 }
 
 fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<T>, pass: Pass) -> Result<PassResult<T>, InputError> {
@@ -453,7 +370,12 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<(NodeBatch, Arc<SharedFacts>)>(1);
         let builder = scope.spawn(move || rx.into_iter().map(|(b, own)| finish(b, opts, &[shared, &own], keep)).collect::<Vec<_>>());
-        let read = read_tar_entries(reader, display, shard, pass, &mut |b| {
+        let skip_node = |node: &str| shard.is_some_and(|s| !s.owns(node));
+        let only = match pass {
+            Pass::First => None,
+            Pass::Redo(nodes, _) => Some(nodes),
+        };
+        let read = archive::read_entries(reader, display, EntryFilter { only, skip_node: &skip_node }, &mut |b| {
             if !b.is_node {
                 // (A directory of no logs, e.g. holding only kind-version.txt, adds nothing.)
                 if matches!(pass, Pass::First) && !b.files.is_empty() {
@@ -467,7 +389,7 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<
             }
             // A journal read on a wrong guess: the node is read again later.
             let skips = b.journal_skips();
-            if b.journal_read_skipping.as_ref().is_some_and(|read| *read != skips) {
+            if b.guessed_wrong() {
                 redo.insert(b.node, skips);
                 return;
             }
@@ -501,189 +423,9 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<
     })
 }
 
-/// Reads the archive's entries, handing each node's files to `done` when
-/// the stream leaves that node. Returns the number of files read and warnings.
-fn read_tar_entries<R: Read>(
-    reader: R,
-    display: &str,
-    shard: Option<Shard>,
-    pass: Pass,
-    done: &mut dyn FnMut(NodeBatch),
-) -> Result<(u32, Vec<String>), InputError> {
-    let parser = LineParser::new();
-    // The journal identifiers the last node with unit logs skipped: the
-    // guess for a node whose journal comes first (kind's layout to begin with).
-    let mut guess = input::journal_skips(|f| f == "kubelet.log" || f == "containerd.log");
-    let mut archive = tar::Archive::new(reader);
-    let entries =
-        archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", input::io_reason(&e)) })?;
-    let mut warnings = Vec::new();
-    let mut batch: Option<NodeBatch> = None;
-    let mut index = 0u32;
-    for entry in entries {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                warnings.push(format!("{display}: archive truncated or corrupt after {index} files: {}", input::io_reason(&e)));
-                break;
-            }
-        };
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let inner: PathBuf = match entry.path() {
-            Ok(p) => p.into_owned(),
-            Err(_) => continue,
-        };
-        let name = inner.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let ArchivePlace { node, in_node_subdir } = place_in_archive(&inner);
-        let redo_skips = match pass {
-            Pass::First => None,
-            Pass::Redo(nodes, _) => match nodes.get(&node) {
-                Some(skips) => Some(skips),
-                None => continue,
-            },
-        };
-        if batch.as_ref().is_some_and(|b| b.node != node) {
-            if let Some(b) = batch.take() {
-                if b.journal_read_skipping.is_some() {
-                    guess = b.journal_skips();
-                }
-                done(b);
-            }
-        }
-        let b = batch.get_or_insert_with(|| NodeBatch::new(node.clone()));
-        let node_file = input::is_node_marker(&name) || in_node_subdir;
-        b.is_node |= node_file;
-        // Another shard's node is skipped; a file that may belong to no node
-        // is read (every shard needs those).
-        if node_file && shard.is_some_and(|s| !s.owns(&node)) {
-            continue;
-        }
-        let mut entry = entry;
-        if name == "kubernetes-version.txt" {
-            let mut v = String::new();
-            let _ = entry.read_to_string(&mut v);
-            b.version = Some(v.trim().to_string()).filter(|v| !v.is_empty());
-            continue;
-        }
-        if input::is_not_log(&name) {
-            continue;
-        }
-        if input::is_unit_log(&name) {
-            b.unit_logs.push(name.clone());
-        }
-        let node_name = node.rsplit('/').next().unwrap_or(&node).to_string();
-        let mut spec = InputSpec {
-            display: format!("{display}:{}", inner.display()),
-            path: Some(inner.clone()),
-            node_hint: Some(node_name).filter(|n| !n.is_empty()),
-            version_hint: None,
-            skip_idents: Vec::new(),
-            explicit: false,
-        };
-        let len = entry.size();
-        if input::is_journal(&name) {
-            // Which units the journal only repeats depends on the node's other
-            // files, and the archive may hold those after it: the first pass
-            // guesses from the files seen so far and the node before.
-            spec.skip_idents = match redo_skips {
-                Some(skips) => skips.clone(),
-                None => {
-                    let mut skips: Vec<&'static str> = guess.iter().copied().chain(b.journal_skips()).collect();
-                    skips.sort_unstable();
-                    skips.dedup();
-                    skips
-                }
-            };
-            b.journal_read_skipping = Some(spec.skip_idents.clone());
-        }
-        let capacity = input::buffer_size(len);
-        let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(capacity, entry)))
-            .map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, input::io_reason(&e)) })?;
-        match input::read_from(&spec, reader, len, b.files.len() as u32, &parser) {
-            Ok(f) => b.files.push(f),
-            Err(e) => warnings.push(format!("{e} (skipped)")),
-        }
-        index += 1;
-    }
-    if let Some(b) = batch.take() {
-        done(b);
-    }
-    Ok((index, warnings))
-}
-
 /// Correlates one node's files (or defers them when they carry no year).
-fn finish<T>(mut b: NodeBatch, opts: &Options, shared: &[&SharedFacts], keep: Keep<T>) -> NodeOutcome<T> {
-    for f in &mut b.files {
-        f.version_hint = b.version.clone();
-    }
-    node_outcome(b.files, Vec::new(), opts, shared, keep)
-}
-
-/// Directories that only a node's directory holds.
-const NODE_SUBDIRS: [&str; 3] = ["pods", "containers", "var"];
-
-/// Where a path inside an archive lies: the node it belongs to, and
-/// whether it is under that node's `pods/`, `containers/` or `var/`.
-struct ArchivePlace {
-    node: String,
-    in_node_subdir: bool,
-}
-
-/// The node a path inside an archive belongs to: the directory before
-/// `pods/`, `containers/` or `var/`, else the file's directory.
-fn place_in_archive(path: &Path) -> ArchivePlace {
-    let comps: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
-    let dirs = &comps[..comps.len().saturating_sub(1)];
-    match dirs.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
-        Some(i) if i > 0 => ArchivePlace { node: comps[..i].join("/"), in_node_subdir: true },
-        _ => ArchivePlace { node: dirs.join("/"), in_node_subdir: false },
-    }
-}
-
-struct CountingReader<R> {
-    inner: R,
-    done: Arc<AtomicU64>,
-}
-
-impl<R: Read> Read for CountingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.done.fetch_add(n as u64, Ordering::Relaxed);
-        Ok(n)
-    }
-}
-
-/// Reads the decompressed chunks the producer thread sends.
-struct ChannelReader {
-    rx: mpsc::Receiver<io::Result<Vec<u8>>>,
-    /// Where read chunks go back to the decompressing thread.
-    recycle: mpsc::Sender<Vec<u8>>,
-    buf: Vec<u8>,
-    pos: usize,
-}
-
-impl Read for ChannelReader {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos >= self.buf.len() {
-            match self.rx.recv() {
-                Ok(Ok(chunk)) => {
-                    let used = std::mem::replace(&mut self.buf, chunk);
-                    if used.capacity() > 0 {
-                        let _ = self.recycle.send(used);
-                    }
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => return Err(e),
-                Err(_) => return Ok(0),
-            }
-        }
-        let n = out.len().min(self.buf.len() - self.pos);
-        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
+fn finish<T>(b: NodeBatch, opts: &Options, shared: &[&SharedFacts], keep: Keep<T>) -> NodeOutcome<T> {
+    node_outcome(b.into_node_files(), Vec::new(), opts, shared, keep)
 }
 
 #[cfg(test)]
@@ -699,15 +441,5 @@ mod tests {
         }
         assert!(Shard::parse("4/4").is_err());
         assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
-    }
-
-    #[test]
-    fn node_of_archive_paths() {
-        let node = |p: &str| place_in_archive(Path::new(p)).node;
-        assert_eq!(node("logs/kind-worker/kubelet.log"), "logs/kind-worker");
-        assert_eq!(node("logs/kind-worker/pods/ns_p_u/c/0.log"), "logs/kind-worker");
-        assert_eq!(node("kubelet.log"), "");
-        assert!(place_in_archive(Path::new("logs/kind-worker/pods/ns_p_u/c/0.log")).in_node_subdir);
-        assert!(!place_in_archive(Path::new("logs/kind-worker/kubelet.log")).in_node_subdir);
     }
 }

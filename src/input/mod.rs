@@ -4,10 +4,11 @@
 //! file (or stdin) with what its location says: the node it belongs to and
 //! the Kubernetes version in a sibling `kubernetes-version.txt`.
 
+pub mod archive;
 mod read;
 mod span;
 
-pub use read::{buffer_size, maybe_gunzip, read_from, read_input, FileResult};
+pub use read::{buffer_size, maybe_gunzip, read_from, read_input, read_input_or_archive, FileResult, FilesRead};
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -99,26 +100,39 @@ pub fn discover_dir(root: &Path) -> (Vec<InputSpec>, Vec<String>) {
     (specs, warnings)
 }
 
-/// The node directories of `dir` when it is a directory of node directories
-/// and nothing else that could hold logs (kind's export layout: node
-/// directories beside `kind-version.txt`); `None` for any other shape.
-pub fn node_dirs_of(dir: &Path) -> Option<Vec<PathBuf>> {
+/// What a directory of node directories holds (kind's export layout, or
+/// one archive per node).
+#[derive(Debug, Default)]
+pub struct NodeDirs {
+    /// The node directories, by name.
+    pub dirs: Vec<PathBuf>,
+    /// `.tar`/`.tar.gz` archives beside them, by name.
+    pub archives: Vec<PathBuf>,
+}
+
+/// The node directories and archives of `dir` when it holds nothing else
+/// that could hold logs (kind's export layout: node directories beside
+/// `kind-version.txt`; or an archive per node); `None` for any other shape.
+pub fn node_dirs_of(dir: &Path) -> Option<NodeDirs> {
     if has_node_markers(dir) {
         return None;
     }
-    let mut nodes = Vec::new();
+    let mut found = NodeDirs::default();
     for entry in std::fs::read_dir(dir).ok()? {
         let entry = entry.ok()?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
         if path.is_dir() && has_node_markers(&path) {
-            nodes.push(path);
+            found.dirs.push(path);
+        } else if path.is_file() && archive::is_archive(&path) {
+            found.archives.push(path);
         } else if !(path.is_file() && is_not_log(&name)) {
             return None;
         }
     }
-    nodes.sort();
-    (!nodes.is_empty()).then_some(nodes)
+    found.dirs.sort();
+    found.archives.sort();
+    (!found.dirs.is_empty() || !found.archives.is_empty()).then_some(found)
 }
 
 fn stdin_spec() -> InputSpec {

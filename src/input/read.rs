@@ -326,6 +326,31 @@ pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<F
     read_from(spec, reader, len, index, parser)
 }
 
+/// The files one input gave (an archive gives many), with warnings about it.
+pub type FilesRead = (Vec<FileResult>, Vec<String>);
+
+/// Reads one input to the end; a `.tar` or `.tar.gz` (known by its content,
+/// not its name) gives each of its files, with the archive's warnings.
+/// Facts are numbered as of input `index` (renumber them when an archive
+/// gave several files).
+pub fn read_input_or_archive(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FilesRead, InputError> {
+    let (mut reader, len) = open(spec)?;
+    let head = reader.fill_buf().map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
+    if super::archive::is_tar(head) {
+        return super::archive::read_all_entries(spec, reader);
+    }
+    Ok((vec![read_from(spec, reader, len, index, parser)?], Vec::new()))
+}
+
+impl FileResult {
+    /// Makes this the run's input number `index` (its facts cite it so).
+    pub fn renumber(&mut self, index: u32) {
+        for e in &mut self.events {
+            e.origin.file = index;
+        }
+    }
+}
+
 /// Wraps a reader, transparently decompressing gzip (a `.gz` log inside an archive).
 pub fn maybe_gunzip<'a>(mut r: Box<dyn BufRead + 'a>) -> io::Result<Box<dyn BufRead + 'a>> {
     if r.fill_buf()?.starts_with(&[0x1f, 0x8b]) {

@@ -1,0 +1,394 @@
+//! Reading `.tar` and `.tar.gz` archives of node logs as a stream, never
+//! unpacked to disk: each entry is read like a file found in a directory,
+//! and the entries are handed over one node directory at a time.
+//!
+//! `analyze` and `check` read every entry of an archive ([`read_all_entries`]);
+//! `audit` correlates each node as soon as the stream leaves it
+//! ([`read_entries`]).
+
+use super::{io_reason, InputError, InputSpec};
+use crate::input::{self, FileResult};
+use crate::parse::LineParser;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+/// True for `.tar`, `.tar.gz` and `.tgz` paths.
+pub fn is_archive(path: &Path) -> bool {
+    let n = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    n.ends_with(".tar") || n.ends_with(".tar.gz") || n.ends_with(".tgz")
+}
+
+/// True when `head` (the first bytes of a decompressed input) starts a tar
+/// archive: POSIX and GNU headers carry `ustar` at offset 257.
+pub fn is_tar(head: &[u8]) -> bool {
+    head.get(257..262) == Some(b"ustar")
+}
+
+/// Nodes to read again, with the journal identifiers to skip in each.
+pub type Redo = BTreeMap<String, Vec<&'static str>>;
+
+/// One node directory's files, handed over when the stream leaves it.
+pub struct NodeBatch {
+    /// The node directory's path inside the archive (`""` at the top).
+    pub node: String,
+    /// The files read, in archive order.
+    pub files: Vec<FileResult>,
+    /// What its `kubernetes-version.txt` says.
+    pub version: Option<String>,
+    /// Names of the unit logs (`kubelet.log`, …) seen.
+    unit_logs: Vec<String>,
+    /// The journal identifiers its journal was read skipping, if it has one.
+    pub journal_read_skipping: Option<Vec<&'static str>>,
+    /// True once a file shows this is a node's directory (a marker such as
+    /// `kubelet.log`, or `pods/`); else its files belong to no node.
+    pub is_node: bool,
+}
+
+impl NodeBatch {
+    fn new(node: String) -> NodeBatch {
+        NodeBatch { node, files: Vec::new(), version: None, unit_logs: Vec::new(), journal_read_skipping: None, is_node: false }
+    }
+
+    /// The journal identifiers to skip, as far as the files seen so far tell.
+    pub fn journal_skips(&self) -> Vec<&'static str> {
+        input::journal_skips(|f| self.unit_logs.iter().any(|u| u == f))
+    }
+
+    /// True when the node's journal was read skipping other units than its
+    /// files show it should have (its reading must be redone).
+    pub fn guessed_wrong(&self) -> bool {
+        self.journal_read_skipping.as_ref().is_some_and(|read| *read != self.journal_skips())
+    }
+
+    /// The node's files, each told the node's Kubernetes version.
+    pub fn into_node_files(self) -> Vec<FileResult> {
+        let mut files = self.files;
+        for f in &mut files {
+            f.version_hint = self.version.clone();
+        }
+        files
+    }
+
+    /// Reads the files as belonging to no node (the directory held none).
+    pub fn into_node_less(self) -> Vec<FileResult> {
+        let mut files = self.files;
+        for f in &mut files {
+            let hint = f.node_hint.take();
+            f.version_hint = None;
+            for e in &mut f.events {
+                if e.node.as_deref().is_some_and(|n| Some(n) == hint.as_deref()) {
+                    e.node = None;
+                }
+            }
+        }
+        files
+    }
+}
+
+/// Which entries a pass over an archive reads.
+#[derive(Clone, Copy)]
+pub struct EntryFilter<'a> {
+    /// Only these nodes, each with the journal identifiers to skip (a
+    /// second pass); `None` reads every node, guessing journal skips.
+    pub only: Option<&'a Redo>,
+    /// Nodes whose files are not read (another shard's).
+    pub skip_node: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+impl EntryFilter<'_> {
+    /// Every entry.
+    pub const ALL: EntryFilter<'static> = EntryFilter { only: None, skip_node: &|_| false };
+}
+
+/// Reads the archive's entries, handing each node directory's files to
+/// `done` when the stream leaves it. A journal met before its node's unit
+/// logs is read on a guess of what they hold (the node before's layout,
+/// kind's to begin with): [`NodeBatch::guessed_wrong`] says when that
+/// reading must be redone. Returns the number of files read and warnings.
+pub fn read_entries<R: Read>(
+    reader: R,
+    display: &str,
+    filter: EntryFilter,
+    done: &mut dyn FnMut(NodeBatch),
+) -> Result<(u32, Vec<String>), InputError> {
+    let parser = LineParser::new();
+    let mut guess = input::journal_skips(|f| f == "kubelet.log" || f == "containerd.log");
+    let mut archive = tar::Archive::new(reader);
+    let entries = archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", io_reason(&e)) })?;
+    let mut warnings = Vec::new();
+    let mut batch: Option<NodeBatch> = None;
+    let mut index = 0u32;
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                warnings.push(format!("{display}: archive truncated or corrupt after {index} files: {}", io_reason(&e)));
+                break;
+            }
+        };
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let inner: PathBuf = match entry.path() {
+            Ok(p) => p.into_owned(),
+            Err(_) => continue,
+        };
+        let name = inner.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let ArchivePlace { node, in_node_subdir } = place_in_archive(&inner);
+        let redo_skips = match filter.only {
+            None => None,
+            Some(nodes) => match nodes.get(&node) {
+                Some(skips) => Some(skips),
+                None => continue,
+            },
+        };
+        if batch.as_ref().is_some_and(|b| b.node != node) {
+            if let Some(b) = batch.take() {
+                if b.journal_read_skipping.is_some() {
+                    guess = b.journal_skips();
+                }
+                done(b);
+            }
+        }
+        let b = batch.get_or_insert_with(|| NodeBatch::new(node.clone()));
+        let node_file = input::is_node_marker(&name) || in_node_subdir;
+        b.is_node |= node_file;
+        // Another shard's node is skipped; a file that may belong to no node
+        // is read (every shard needs those).
+        if node_file && (filter.skip_node)(&node) {
+            continue;
+        }
+        let mut entry = entry;
+        if name == "kubernetes-version.txt" {
+            let mut v = String::new();
+            let _ = entry.read_to_string(&mut v);
+            b.version = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+            continue;
+        }
+        if input::is_not_log(&name) {
+            continue;
+        }
+        if input::is_unit_log(&name) {
+            b.unit_logs.push(name.clone());
+        }
+        let node_name = node.rsplit('/').next().unwrap_or(&node).to_string();
+        let mut spec = InputSpec {
+            display: format!("{display}:{}", inner.display()),
+            path: Some(inner.clone()),
+            node_hint: Some(node_name).filter(|n| !n.is_empty()),
+            version_hint: None,
+            skip_idents: Vec::new(),
+            explicit: false,
+        };
+        let len = entry.size();
+        if input::is_journal(&name) {
+            // Which units the journal only repeats depends on the node's other
+            // files, and the archive may hold those after it: the first pass
+            // guesses from the files seen so far and the node before.
+            spec.skip_idents = match redo_skips {
+                Some(skips) => skips.clone(),
+                None => {
+                    let mut skips: Vec<&'static str> = guess.iter().copied().chain(b.journal_skips()).collect();
+                    skips.sort_unstable();
+                    skips.dedup();
+                    skips
+                }
+            };
+            b.journal_read_skipping = Some(spec.skip_idents.clone());
+        }
+        let capacity = input::buffer_size(len);
+        let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(capacity, entry)))
+            .map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
+        match input::read_from(&spec, reader, len, b.files.len() as u32, &parser) {
+            Ok(f) => b.files.push(f),
+            Err(e) => warnings.push(format!("{e} (skipped)")),
+        }
+        index += 1;
+    }
+    if let Some(b) = batch.take() {
+        done(b);
+    }
+    Ok((index, warnings))
+}
+
+/// Every file of an archive, for `analyze` and `check`: the nodes' files
+/// with their node names and versions, and files of no node. A node whose
+/// journal was read on a wrong guess is read again from the file (from a
+/// stream that cannot be read again, the guess's reading is kept with a
+/// warning). `reader` is the decompressed archive.
+pub fn read_all_entries(spec: &InputSpec, reader: Box<dyn BufRead + Send + '_>) -> Result<input::FilesRead, InputError> {
+    let mut files = Vec::new();
+    let mut redo = Redo::new();
+    let mut unsure = Vec::new();
+    let (count, mut warnings) = read_entries(reader, &spec.display, EntryFilter::ALL, &mut |b| {
+        if !b.is_node {
+            files.extend(b.into_node_less());
+            return;
+        }
+        if b.guessed_wrong() {
+            if spec.path.is_some() {
+                redo.insert(b.node.clone(), b.journal_skips());
+                return;
+            }
+            unsure.push(b.node.clone());
+        }
+        files.extend(b.into_node_files());
+    })?;
+    if count == 0 {
+        return Err(InputError { message: format!("{}: no log files found in this archive", spec.display) });
+    }
+    if let (false, Some(path)) = (redo.is_empty(), &spec.path) {
+        let (stream, producer) = open_stream(path, &spec.display, Arc::default())?;
+        let filter = EntryFilter { only: Some(&redo), skip_node: &|_| false };
+        let again = read_entries(stream, &spec.display, filter, &mut |b| files.extend(b.into_node_files()));
+        let _ = producer.join();
+        warnings.extend(again?.1);
+    }
+    for node in unsure {
+        warnings.push(format!(
+            "{}: {node}: its journal came before its other logs in a stream that cannot be read twice and was read \
+             on a wrong guess of which units they repeat: some of its facts may be missing or doubled (give the archive as a file)",
+            spec.display
+        ));
+    }
+    // The order a walk of the unpacked archive would give.
+    files.sort_by(|a, b| Path::new(&a.display).cmp(Path::new(&b.display)));
+    Ok((files, warnings))
+}
+
+/// Where a path inside an archive lies: the node it belongs to, and
+/// whether it is under that node's `pods/`, `containers/` or `var/`.
+pub struct ArchivePlace {
+    /// The node directory's path inside the archive.
+    pub node: String,
+    /// True under the node's `pods/`, `containers/` or `var/`.
+    pub in_node_subdir: bool,
+}
+
+/// Directories that only a node's directory holds.
+const NODE_SUBDIRS: [&str; 3] = ["pods", "containers", "var"];
+
+/// The node a path inside an archive belongs to: the directory before
+/// `pods/`, `containers/` or `var/`, else the file's directory.
+pub fn place_in_archive(path: &Path) -> ArchivePlace {
+    let comps: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
+    let dirs = &comps[..comps.len().saturating_sub(1)];
+    match dirs.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
+        Some(i) if i > 0 => ArchivePlace { node: comps[..i].join("/"), in_node_subdir: true },
+        _ => ArchivePlace { node: dirs.join("/"), in_node_subdir: false },
+    }
+}
+
+/// Bytes the decompressing thread hands over at a time.
+const CHUNK: usize = 256 << 10;
+
+/// Opens an archive file for a pass over it: decompression (when gzipped)
+/// runs on its own thread, feeding the returned reader through a bounded
+/// channel, so the two overlap on two cores. `done` counts the file's bytes
+/// as they are read (for the progress bar). Join the thread after reading.
+pub fn open_stream(path: &Path, display: &str, done: Arc<AtomicU64>) -> Result<(ChannelReader, std::thread::JoinHandle<()>), InputError> {
+    let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", io_reason(&e)) };
+    let file = File::open(path).map_err(err)?;
+    let mut head = BufReader::with_capacity(1 << 20, CountingReader { inner: file, done });
+    let gz = head.fill_buf().map_err(err)?.starts_with(&[0x1f, 0x8b]);
+    // Chunks the reader is done with come back for reuse: no fresh pages
+    // to fault in for every megabyte of the archive.
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
+    let (recycle, recycled) = mpsc::channel::<Vec<u8>>();
+    let producer = std::thread::spawn(move || {
+        let mut src: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(head)) } else { Box::new(head) };
+        loop {
+            let mut chunk = recycled.try_recv().unwrap_or_default();
+            chunk.resize(CHUNK, 0);
+            match src.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    chunk.truncate(n);
+                    if tx.send(Ok(chunk)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    Ok((ChannelReader { rx, recycle, buf: Vec::new(), pos: 0 }, producer))
+}
+
+struct CountingReader<R> {
+    inner: R,
+    done: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Reads the decompressed chunks the producer thread of [`open_stream`] sends.
+pub struct ChannelReader {
+    rx: mpsc::Receiver<io::Result<Vec<u8>>>,
+    /// Where read chunks go back to the decompressing thread.
+    recycle: mpsc::Sender<Vec<u8>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    let used = std::mem::replace(&mut self.buf, chunk);
+                    if used.capacity() > 0 {
+                        let _ = self.recycle.send(used);
+                    }
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_of_archive_paths() {
+        let node = |p: &str| place_in_archive(Path::new(p)).node;
+        assert_eq!(node("logs/kind-worker/kubelet.log"), "logs/kind-worker");
+        assert_eq!(node("logs/kind-worker/pods/ns_p_u/c/0.log"), "logs/kind-worker");
+        assert_eq!(node("kubelet.log"), "");
+        assert!(place_in_archive(Path::new("logs/kind-worker/pods/ns_p_u/c/0.log")).in_node_subdir);
+        assert!(!place_in_archive(Path::new("logs/kind-worker/kubelet.log")).in_node_subdir);
+    }
+
+    #[test]
+    fn tar_headers_are_recognised() {
+        let mut header = tar::Header::new_gnu();
+        header.set_path("kind-worker/kubelet.log").unwrap();
+        assert!(is_tar(header.as_bytes()));
+        let mut ustar = tar::Header::new_ustar();
+        ustar.set_path("kind-worker/kubelet.log").unwrap();
+        assert!(is_tar(ustar.as_bytes()));
+        assert!(!is_tar(b"Nov 08 10:07:02 kind-worker6 kubelet[246]: I1108 10:07:02.082890     246 kubelet.go:2470]"));
+    }
+}
