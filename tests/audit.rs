@@ -169,6 +169,39 @@ fn tar_gz_and_directory_agree() {
     let from_tar = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
     assert_eq!(pod_keys(&from_dir), pod_keys(&from_tar));
     assert_eq!(from_dir["stats"], from_tar["stats"]);
+    // A node goes to the shard its name gives, in a directory as in an archive.
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let of = |p: &Path| pod_keys(&json(&["audit", "--shard", &shard, "-o", "json", p.to_str().unwrap()]));
+        assert_eq!(of(&root), of(&tgz), "shard {shard}");
+    }
+}
+
+#[test]
+fn archive_made_with_dot_gives_its_node_directorys_answers() {
+    // `tar -C kind-worker -czf node.tgz .` names the files `./kubelet.log`:
+    // the `.` is not a node, the Pods are the node directory's.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 40, seed: 4, nodes: 1, gzip: false }).unwrap();
+    let node = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
+    let tgz = d.path().join("node.tgz");
+    // (The tar crate drops a leading `./`; GNU tar keeps it.)
+    let made = std::process::Command::new("tar").arg("-C").arg(&node).arg("-czf").arg(&tgz).arg(".").status().unwrap();
+    assert!(made.success());
+    let names: Vec<String> = tar::Archive::new(flate2::read::GzDecoder::new(std::fs::File::open(&tgz).unwrap()))
+        .entries()
+        .unwrap()
+        .map(|e| e.unwrap().path().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n == "./kubelet.log"), "{names:?}");
+    let cut = |v: &Value| v["pods"].to_string().replace(&format!("{}/", node.display()), "").replace(&format!("{}:", tgz.display()), "");
+    let expected = cut(&json(&["analyze", "-o", "json", node.to_str().unwrap()]));
+    assert!(expected.contains("\"node\":\"kind-"), "the Pods are on the node");
+    assert_eq!(cut(&json(&["analyze", "-o", "json", tgz.to_str().unwrap()])), expected, "analyze");
+    let audit_dir = json(&["audit", "-o", "json", node.to_str().unwrap()]);
+    let audit_tgz = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
+    assert_eq!(cut(&audit_tgz), cut(&audit_dir), "audit");
 }
 
 #[test]

@@ -370,7 +370,8 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<(NodeBatch, Arc<SharedFacts>)>(1);
         let builder = scope.spawn(move || rx.into_iter().map(|(b, own)| finish(b, opts, &[shared, &own], keep)).collect::<Vec<_>>());
-        let skip_node = |node: &str| shard.is_some_and(|s| !s.owns(node));
+        // A node belongs to the shard its name gives, as in a directory.
+        let skip_node = |node: &str| shard.is_some_and(|s| !s.owns(archive::node_name(node)));
         let only = match pass {
             Pass::First => None,
             Pass::Redo(nodes, _) => Some(nodes),
@@ -384,7 +385,7 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<
                 }
                 return;
             }
-            if shard.is_some_and(|s| !s.owns(&b.node)) {
+            if skip_node(&b.node) {
                 return;
             }
             // A journal read on a wrong guess: the node is read again later.

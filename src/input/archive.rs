@@ -12,7 +12,7 @@ use crate::parse::LineParser;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
@@ -96,7 +96,8 @@ pub struct EntryFilter<'a> {
     /// Only these nodes, each with the journal identifiers to skip (a
     /// second pass); `None` reads every node, guessing journal skips.
     pub only: Option<&'a Redo>,
-    /// Nodes whose files are not read (another shard's).
+    /// Nodes whose files are not read (another shard's), by their path in
+    /// the archive.
     pub skip_node: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
@@ -134,8 +135,9 @@ pub fn read_entries<R: Read>(
         if !entry.header().entry_type().is_file() {
             continue;
         }
+        // (`tar -C dir .` writes `./kubelet.log`: the `.` is no directory.)
         let inner: PathBuf = match entry.path() {
-            Ok(p) => p.into_owned(),
+            Ok(p) => p.components().filter(|c| !matches!(c, Component::CurDir)).collect(),
             Err(_) => continue,
         };
         let name = inner.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -176,7 +178,7 @@ pub fn read_entries<R: Read>(
         if input::is_unit_log(&name) {
             b.unit_logs.push(name.clone());
         }
-        let node_name = node.rsplit('/').next().unwrap_or(&node).to_string();
+        let node_name = node_name(&node).to_string();
         let mut spec = InputSpec {
             display: format!("{display}:{}", inner.display()),
             path: Some(inner.clone()),
@@ -268,6 +270,12 @@ pub struct ArchivePlace {
     pub node: String,
     /// True under the node's `pods/`, `containers/` or `var/`.
     pub in_node_subdir: bool,
+}
+
+/// A node's name from its directory's path inside an archive (its last
+/// component), as a directory of node directories names it.
+pub fn node_name(node: &str) -> &str {
+    node.rsplit('/').next().unwrap_or(node)
 }
 
 /// Directories that only a node's directory holds.
