@@ -318,6 +318,20 @@ fn archive_journal_read_before_unit_logs_gives_the_directory_answer() {
         // analyze reads the archive too, and gives the same answers.
         let analyze_tar = json(&["analyze", "-o", "json", tgz.to_str().unwrap()]);
         assert_eq!(pods_by_key(&analyze_tar, "fleet"), expected, "analyze, journal first: {journal_first}");
+        // A bundle of per-node archives (one .tar of .tar.gz files) reads alike.
+        let bundle = d.path().join(format!("bundle-{journal_first}.tar"));
+        let mut outer = tar::Builder::new(std::fs::File::create(&bundle).unwrap());
+        for node in &nodes {
+            let name = node.file_name().unwrap().to_str().unwrap();
+            let inner = d.path().join(format!("{name}-{journal_first}.tar.gz"));
+            tar_gz_ordered(node, &format!("fleet/{name}"), &inner, |rel| (rel.file_name().unwrap() == "journal.log") != journal_first);
+            outer.append_path_with_name(&inner, format!("{name}.tar.gz")).unwrap();
+        }
+        outer.into_inner().unwrap();
+        for command in ["audit", "analyze"] {
+            let from_bundle = json(&[command, "-o", "json", bundle.to_str().unwrap()]);
+            assert_eq!(pods_by_key(&from_bundle, "fleet"), expected, "{command} of a bundle, journal first: {journal_first}");
+        }
         // Piped, the archive cannot be read twice: the journal-only node is
         // read on kind's layout, a wrong guess, and that is said; a kind
         // node is read right.

@@ -110,79 +110,137 @@ impl EntryFilter<'_> {
 /// `done` when the stream leaves it. A journal met before its node's unit
 /// logs is read on a guess of what they hold (the node before's layout,
 /// kind's to begin with): [`NodeBatch::guessed_wrong`] says when that
-/// reading must be redone. Returns the number of files read and warnings.
+/// reading must be redone. An archive inside the archive (a bundle of
+/// per-node archives) is read in turn, its nodes named by their path
+/// below it. Returns the number of files read and warnings.
 pub fn read_entries<R: Read>(
-    reader: R,
+    mut reader: R,
     display: &str,
     filter: EntryFilter,
     done: &mut dyn FnMut(NodeBatch),
 ) -> Result<(u32, Vec<String>), InputError> {
-    let parser = LineParser::new();
-    let mut guess = input::journal_skips(|f| f == "kubelet.log" || f == "containerd.log");
-    let mut archive = tar::Archive::new(reader);
-    let entries = archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", io_reason(&e)) })?;
-    let mut warnings = Vec::new();
-    let mut batch: Option<NodeBatch> = None;
-    let mut index = 0u32;
-    for entry in entries {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                warnings.push(format!("{display}: archive truncated or corrupt after {index} files: {}", io_reason(&e)));
-                break;
+    let mut walk = Walk {
+        parser: LineParser::new(),
+        guess: input::journal_skips(|f| f == "kubelet.log" || f == "containerd.log"),
+        filter,
+        batch: None,
+        files: 0,
+        warnings: Vec::new(),
+    };
+    walk.archive(&mut reader, Path::new(""), display, 0, done)?;
+    if let Some(b) = walk.batch.take() {
+        done(b);
+    }
+    Ok((walk.files, walk.warnings))
+}
+
+/// How deep archives inside archives are opened.
+const MAX_NESTING: u32 = 3;
+
+/// The state of a pass over an archive and the archives inside it.
+struct Walk<'a> {
+    parser: LineParser,
+    /// The journal identifiers the last node with a journal skipped: the
+    /// guess for a node whose journal comes before its unit logs.
+    guess: Vec<&'static str>,
+    filter: EntryFilter<'a>,
+    /// The node directory the stream is in.
+    batch: Option<NodeBatch>,
+    files: u32,
+    warnings: Vec<String>,
+}
+
+impl Walk<'_> {
+    /// Reads one archive's entries; `outer` is its own path inside the
+    /// archive that holds it (empty at the top), `display` its name in output.
+    fn archive(
+        &mut self,
+        reader: &mut dyn Read,
+        outer: &Path,
+        display: &str,
+        depth: u32,
+        done: &mut dyn FnMut(NodeBatch),
+    ) -> Result<(), InputError> {
+        let mut archive = tar::Archive::new(reader);
+        let entries = archive.entries().map_err(|e| InputError { message: format!("{display}: not a tar archive: {}", io_reason(&e)) })?;
+        for entry in entries {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    self.warnings.push(format!("{display}: archive truncated or corrupt after {} files: {}", self.files, io_reason(&e)));
+                    break;
+                }
+            };
+            if !entry.header().entry_type().is_file() {
+                continue;
             }
-        };
-        if !entry.header().entry_type().is_file() {
-            continue;
+            // (`tar -C dir .` writes `./kubelet.log`: the `.` is no directory.)
+            let inner: PathBuf = match entry.path() {
+                Ok(p) => p.components().filter(|c| !matches!(c, Component::CurDir)).collect(),
+                Err(_) => continue,
+            };
+            self.entry(entry, &inner, outer, display, depth, done)?;
         }
-        // (`tar -C dir .` writes `./kubelet.log`: the `.` is no directory.)
-        let inner: PathBuf = match entry.path() {
-            Ok(p) => p.components().filter(|c| !matches!(c, Component::CurDir)).collect(),
-            Err(_) => continue,
-        };
+        Ok(())
+    }
+
+    /// Reads one entry: a node's file, a file of no node, or an archive.
+    fn entry(
+        &mut self,
+        mut entry: tar::Entry<'_, &mut dyn Read>,
+        inner: &Path,
+        outer: &Path,
+        display: &str,
+        depth: u32,
+        done: &mut dyn FnMut(NodeBatch),
+    ) -> Result<(), InputError> {
         let name = inner.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let ArchivePlace { node, in_node_subdir } = place_in_archive(&inner);
-        let redo_skips = match filter.only {
+        let place = place_in_archive(inner);
+        let node = match outer.as_os_str().is_empty() {
+            true => place.node,
+            false => outer.join(&place.node).to_string_lossy().trim_end_matches('/').to_string(),
+        };
+        let redo_skips = match self.filter.only {
             None => None,
             Some(nodes) => match nodes.get(&node) {
-                Some(skips) => Some(skips),
-                None => continue,
+                Some(skips) => Some(skips.clone()),
+                // (An archive inside may hold nodes to read again.)
+                None if is_archive(inner) => None,
+                None => return Ok(()),
             },
         };
-        if batch.as_ref().is_some_and(|b| b.node != node) {
-            if let Some(b) = batch.take() {
+        if self.batch.as_ref().is_some_and(|b| b.node != node) {
+            if let Some(b) = self.batch.take() {
                 if b.journal_read_skipping.is_some() {
-                    guess = b.journal_skips();
+                    self.guess = b.journal_skips();
                 }
                 done(b);
             }
         }
-        let b = batch.get_or_insert_with(|| NodeBatch::new(node.clone()));
-        let node_file = input::is_node_marker(&name) || in_node_subdir;
+        let b = self.batch.get_or_insert_with(|| NodeBatch::new(node.clone()));
+        let node_file = input::is_node_marker(&name) || place.in_node_subdir;
         b.is_node |= node_file;
         // Another shard's node is skipped; a file that may belong to no node
         // is read (every shard needs those).
-        if node_file && (filter.skip_node)(&node) {
-            continue;
+        if node_file && (self.filter.skip_node)(&node) {
+            return Ok(());
         }
-        let mut entry = entry;
         if name == "kubernetes-version.txt" {
             let mut v = String::new();
             let _ = entry.read_to_string(&mut v);
             b.version = Some(v.trim().to_string()).filter(|v| !v.is_empty());
-            continue;
+            return Ok(());
         }
         if input::is_not_log(&name) {
-            continue;
+            return Ok(());
         }
         if input::is_unit_log(&name) {
             b.unit_logs.push(name.clone());
         }
-        let node_name = node_name(&node).to_string();
         let mut spec = InputSpec {
             display: format!("{display}:{}", inner.display()),
-            path: Some(inner.clone()),
-            node_hint: Some(node_name).filter(|n| !n.is_empty()),
+            path: Some(inner.to_path_buf()),
+            node_hint: Some(node_name(&node).to_string()).filter(|n| !n.is_empty()),
             version_hint: None,
             skip_idents: Vec::new(),
             explicit: false,
@@ -193,9 +251,9 @@ pub fn read_entries<R: Read>(
             // files, and the archive may hold those after it: the first pass
             // guesses from the files seen so far and the node before.
             spec.skip_idents = match redo_skips {
-                Some(skips) => skips.clone(),
+                Some(skips) => skips,
                 None => {
-                    let mut skips: Vec<&'static str> = guess.iter().copied().chain(b.journal_skips()).collect();
+                    let mut skips: Vec<&'static str> = self.guess.iter().copied().chain(b.journal_skips()).collect();
                     skips.sort_unstable();
                     skips.dedup();
                     skips
@@ -203,19 +261,36 @@ pub fn read_entries<R: Read>(
             };
             b.journal_read_skipping = Some(spec.skip_idents.clone());
         }
-        let capacity = input::buffer_size(len);
-        let reader = input::maybe_gunzip(Box::new(BufReader::with_capacity(capacity, entry)))
-            .map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
-        match input::read_from(&spec, reader, len, b.files.len() as u32, &parser) {
-            Ok(f) => b.files.push(f),
-            Err(e) => warnings.push(format!("{e} (skipped)")),
+        // An archive inside is known by its name (so that a second pass,
+        // which opens only those, finds the same) and its content.
+        let nested = is_archive(inner);
+        let opened = input::maybe_gunzip(Box::new(BufReader::with_capacity(input::buffer_size(len), entry)))
+            .and_then(|mut r| r.fill_buf().map(|head| nested && is_tar(head)).map(|tar| (r, tar)));
+        let (mut reader, tar) = match opened {
+            Ok(opened) => opened,
+            Err(e) => {
+                self.warnings.push(format!("{}: cannot read: {} (skipped)", spec.display, io_reason(&e)));
+                return Ok(());
+            }
+        };
+        if tar {
+            if depth >= MAX_NESTING {
+                self.warnings.push(format!("{}: archives nested deeper than {MAX_NESTING} levels are not opened (skipped)", spec.display));
+                return Ok(());
+            }
+            return self.archive(&mut reader, &outer.join(inner), &spec.display, depth + 1, done);
         }
-        index += 1;
+        if self.filter.only.is_some_and(|nodes| !nodes.contains_key(&node)) {
+            // (Opened only to reach the nodes inside; this is no archive.)
+            return Ok(());
+        }
+        match input::read_from(&spec, reader, len, b.files.len() as u32, &self.parser) {
+            Ok(f) => b.files.push(f),
+            Err(e) => self.warnings.push(format!("{e} (skipped)")),
+        }
+        self.files += 1;
+        Ok(())
     }
-    if let Some(b) = batch.take() {
-        done(b);
-    }
-    Ok((index, warnings))
 }
 
 /// Every file of an archive, for `analyze` and `check`: the nodes' files
