@@ -387,10 +387,15 @@ fn analyze_and_check_read_archives_as_their_directory() {
         let top = format!("fleet/{name}");
         tar_gz_ordered(&node, &top, &per_node.join(format!("{name}.tar.gz")), by_name);
     }
+    // A broken archive among them is skipped with a warning, as a broken file in a directory is.
+    std::fs::write(per_node.join("broken.tar.gz"), "not an archive\n").unwrap();
     let per_node = per_node.to_str().unwrap();
     assert_eq!(pods_by_key(&json(&["analyze", "-o", "json", per_node]), "fleet"), expected, "analyze, an archive per node");
     let audit_dir = json(&["audit", "-o", "json", root.to_str().unwrap()]);
-    let audit_per_node = json(&["audit", "-o", "json", per_node]);
+    let out = Command::cargo_bin("podmortem").unwrap().args(["audit", "-o", "json", per_node]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.tar.gz: no log files found in this archive (skipped)"));
+    let audit_per_node: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(pods_by_key(&audit_per_node, "fleet"), pods_by_key(&audit_dir, "fleet"), "audit, an archive per node");
     assert_eq!(audit_per_node["stats"], audit_dir["stats"]);
     // check gates on the archive as on the directory.

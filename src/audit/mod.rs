@@ -235,8 +235,14 @@ pub fn run_keeping<T: Send>(
     }
     let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> =
         archives.par_iter().map(|a| read_archive(a, &ArchiveRun { opts, shard, shared: &shared, keep }, progress)).collect();
-    for r in archive_results {
-        outcomes.extend(r?);
+    for (i, r) in archive_results.into_iter().enumerate() {
+        match r {
+            Ok(o) => outcomes.extend(o),
+            // An archive named on the command line must be read; one found
+            // in a directory is skipped with a warning, as a file there is.
+            Err(e) if i >= archive_paths.len() => warnings.push(format!("{e} (skipped)")),
+            Err(e) => return Err(e),
+        }
     }
     if !shared.is_empty() {
         outcomes.push(NodeOutcome::NodeLess(shared));
