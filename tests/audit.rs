@@ -482,3 +482,48 @@ fn archive_with_inputs_of_no_node_gives_the_directory_answer() {
         assert_eq!(json(&args)["stats"], from_dir["stats"], "3 shards merged");
     }
 }
+
+#[test]
+fn node_split_across_paths_is_one_node() {
+    // A node's logs in two PATHs (its kubelet.log in a directory, the rest in
+    // an archive; or two archives) give each Pod once, with analyze's answer.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 60, seed: 6, nodes: 2, gzip: false }).unwrap();
+    let kubelet_part = d.path().join("a");
+    let rest_part = d.path().join("b");
+    for node in std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
+        let name = node.file_name().unwrap().to_owned();
+        std::fs::create_dir_all(kubelet_part.join("fleet").join(&name)).unwrap();
+        std::fs::rename(node.join("kubelet.log"), kubelet_part.join("fleet").join(&name).join("kubelet.log")).unwrap();
+        std::fs::remove_file(node.join("journal.log")).unwrap();
+    }
+    std::fs::create_dir_all(&rest_part).unwrap();
+    std::fs::rename(&root, rest_part.join("fleet")).unwrap();
+    let a_tgz = d.path().join("a.tgz");
+    let b_tgz = d.path().join("b.tgz");
+    tar_gz_ordered(&kubelet_part.join("fleet"), "fleet", &a_tgz, |rel| rel.to_path_buf());
+    tar_gz_ordered(&rest_part.join("fleet"), "fleet", &b_tgz, |rel| rel.to_path_buf());
+    let (a_dir, a_tgz, b_tgz) = (kubelet_part.join("fleet"), a_tgz.to_str().unwrap(), b_tgz.to_str().unwrap());
+    let a_dir = a_dir.to_str().unwrap();
+    let expected = pods_by_key(&json(&["analyze", "-o", "json", a_dir, b_tgz]), "fleet");
+    assert!(expected.values().filter(|p| p.contains("kill_sent") && p.contains("delete_requested")).count() > 5, "stops join both parts");
+    for paths in [[a_dir, b_tgz], [b_tgz, a_dir], [a_tgz, b_tgz]] {
+        let mut args = vec!["audit", "-o", "json"];
+        args.extend(paths);
+        let full = json(&args);
+        assert_eq!(pods_by_key(&full, "fleet"), expected, "{paths:?}");
+        assert_eq!(full["pods"].as_array().unwrap().len(), expected.len(), "{paths:?}: each Pod once");
+        let mut shard_files = Vec::new();
+        for i in 0..2 {
+            let out = d.path().join(format!("split-{i}.jsonl"));
+            let mut args = vec!["audit", "--shard", if i == 0 { "0/2" } else { "1/2" }, "-o", "jsonl", "--out", out.to_str().unwrap()];
+            args.extend(paths);
+            run(&args);
+            shard_files.push(out.to_str().unwrap().to_string());
+        }
+        let mut args = vec!["merge", "-o", "json"];
+        args.extend(shard_files.iter().map(String::as_str));
+        assert_eq!(json(&args)["stats"], full["stats"], "{paths:?}: 2 shards merged");
+    }
+}

@@ -3,6 +3,7 @@
 //! disk), correlated one node at a time so memory follows a node's Pods,
 //! not the size of the fleet. `--shard I/N` keeps a stable share of nodes.
 
+mod rejoin;
 mod shared;
 
 use crate::input::archive::{self, EntryFilter, NodeBatch, Redo};
@@ -10,6 +11,7 @@ use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{PodReport, Report, Summary, SCHEMA};
 use crate::pipeline::{self, Options};
 use rayon::prelude::*;
+use rejoin::{NodeSource, Sourced};
 use shared::SharedFacts;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -89,7 +91,7 @@ enum NodeOutcome<T> {
 
 /// A node's inputs: files already found, and node directories to walk when
 /// its turn comes (nodes of the same name in two PATHs are one node, as before).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct NodeInputs {
     found: Vec<InputSpec>,
     dirs: Vec<PathBuf>,
@@ -162,8 +164,10 @@ pub fn run_keeping<T: Send>(
     let (archive_paths, plain): (Vec<&String>, Vec<&String>) = paths.iter().partition(|p| archive::is_archive(Path::new(p.as_str())));
     let mut archives: Vec<PathBuf> = archive_paths.iter().map(PathBuf::from).collect();
     let mut warnings = Vec::new();
-    let mut outcomes: Vec<NodeOutcome<T>> = Vec::new();
+    let mut outcomes: Vec<Sourced<T>> = Vec::new();
     let mut shared = SharedFacts::new(Vec::new());
+    // The node directories of each name, should an archive hold more of that node.
+    let mut dir_nodes: BTreeMap<String, NodeInputs> = BTreeMap::new();
     if !plain.is_empty() {
         // A directory of node directories (kind's layout) is walked one node
         // at a time, in that node's task; anything else is walked up front.
@@ -205,9 +209,10 @@ pub fn run_keeping<T: Send>(
         groups.retain(|node, _| shard.is_none_or(|sh| sh.owns(node)));
         let lazy_only = rest.is_empty() && shard.is_none();
         let found = std::sync::atomic::AtomicUsize::new(0);
-        let results: Vec<Result<NodeOutcome<T>, InputError>> = groups
+        dir_nodes = groups.iter().filter(|(name, _)| !name.is_empty()).map(|(n, i)| (n.clone(), i.clone())).collect();
+        let results: Vec<Result<Sourced<T>, InputError>> = groups
             .into_par_iter()
-            .map(|(_, inputs)| {
+            .map(|(name, inputs)| {
                 let (mut specs, mut walk_warnings) = (inputs.found, Vec::new());
                 for d in &inputs.dirs {
                     let (s, w) = input::discover_dir(d);
@@ -222,7 +227,8 @@ pub fn run_keeping<T: Send>(
                 }
                 read.map(|(files, mut w)| {
                     w.splice(0..0, walk_warnings);
-                    node_outcome(files, w, opts, &[&shared], keep)
+                    let source = (!name.is_empty()).then_some((name, NodeSource::Dirs));
+                    (source, node_outcome(files, w, opts, &[&shared], keep))
                 })
             })
             .collect();
@@ -233,7 +239,7 @@ pub fn run_keeping<T: Send>(
             return Err(InputError { message: format!("{}: no log files found in this directory", plain[0]) });
         }
     }
-    let archive_results: Vec<Result<Vec<NodeOutcome<T>>, InputError>> =
+    let archive_results: Vec<Result<Vec<Sourced<T>>, InputError>> =
         archives.par_iter().map(|a| read_archive(a, &ArchiveRun { opts, shard, shared: &shared, keep }, progress)).collect();
     for (i, r) in archive_results.into_iter().enumerate() {
         match r {
@@ -244,6 +250,9 @@ pub fn run_keeping<T: Send>(
             Err(e) => return Err(e),
         }
     }
+    // A node whose files two PATHs hold (a directory and an archive, two
+    // archives) is one node, as two directories of one name are.
+    let mut outcomes = rejoin::split_nodes(outcomes, &dir_nodes, &shared, opts, keep)?;
     if !shared.is_empty() {
         outcomes.push(NodeOutcome::NodeLess(shared));
     }
@@ -304,7 +313,7 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
 /// before its node's unit logs is read on a guess (the node before's
 /// layout); a node guessed wrong is read again in a second pass over the
 /// archive, which reads nothing else. A kind export needs none.
-fn read_archive<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress) -> Result<Vec<NodeOutcome<T>>, InputError> {
+fn read_archive<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress) -> Result<Vec<Sourced<T>>, InputError> {
     let PassResult { outcomes: mut out, redo, own } = read_archive_pass(path, run, progress, Pass::First)?;
     if !redo.is_empty() {
         // Nodes read on a wrong guess are read again, now that their files
@@ -316,7 +325,7 @@ fn read_archive<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress) 
     }
     if !own.is_empty() {
         let own = Arc::try_unwrap(own).unwrap_or_else(|still_shared| still_shared.grown(Vec::new()));
-        out.push(NodeOutcome::NodeLess(own));
+        out.push((None, NodeOutcome::NodeLess(own)));
     }
     Ok(out)
 }
@@ -345,7 +354,7 @@ enum Pass<'a> {
 /// What a pass over an archive gives: its nodes' outcomes, the nodes to
 /// read again, and the archive's node-less inputs.
 struct PassResult<T> {
-    outcomes: Vec<NodeOutcome<T>>,
+    outcomes: Vec<Sourced<T>>,
     redo: Redo,
     own: Arc<SharedFacts>,
 }
@@ -355,13 +364,14 @@ struct PassResult<T> {
 fn read_archive_pass<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress, pass: Pass) -> Result<PassResult<T>, InputError> {
     let display = path.display().to_string();
     let (stream, producer) = archive::open_stream(path, &display, progress.done.clone())?;
-    let result = read_tar_stream(stream, &display, run, pass);
+    let result = read_tar_stream(stream, path, run, pass);
     let _ = producer.join();
     result
 }
 
-fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<T>, pass: Pass) -> Result<PassResult<T>, InputError> {
+fn read_tar_stream<R: Read, T: Send>(reader: R, path: &Path, run: &ArchiveRun<T>, pass: Pass) -> Result<PassResult<T>, InputError> {
     let ArchiveRun { opts, shard, shared, keep } = *run;
+    let display = &path.display().to_string();
     // A node whose files have all been read is correlated on its own thread
     // while the stream moves on to the next node (one node waits at most).
     let mut redo = Redo::new();
@@ -412,7 +422,8 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<
             if seen < growth {
                 redo.insert(node, skips);
             } else {
-                out.push(outcome);
+                let name = archive::node_name(&node).to_string();
+                out.push((Some((name, NodeSource::Archive { archive: path.to_path_buf(), node, skips })), outcome));
             }
         }
         let (files, warnings) = read?;
@@ -424,7 +435,7 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, display: &str, run: &ArchiveRun<
             return Err(InputError { message: format!("{display}: no log files found in this archive") });
         }
         if !warnings.is_empty() {
-            out.push(NodeOutcome::Done(keep(combine(Vec::new(), warnings)), None));
+            out.push((None, NodeOutcome::Done(keep(combine(Vec::new(), warnings)), None)));
         }
         Ok(PassResult { outcomes: out, redo, own })
     })
