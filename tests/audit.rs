@@ -202,6 +202,17 @@ fn archive_made_with_dot_gives_its_node_directorys_answers() {
     let audit_dir = json(&["audit", "-o", "json", node.to_str().unwrap()]);
     let audit_tgz = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
     assert_eq!(cut(&audit_tgz), cut(&audit_dir), "audit");
+    // Two such archives are two nodes, not one node of no name.
+    let other = d.path().join("other");
+    gen_archive::run(&gen_archive::Args { out: other.clone(), pods: 30, seed: 5, nodes: 1, gzip: false }).unwrap();
+    let other_node = std::fs::read_dir(&other).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
+    let other_tgz = d.path().join("other.tgz");
+    let made = std::process::Command::new("tar").arg("-C").arg(&other_node).arg("-czf").arg(&other_tgz).arg(".").status().unwrap();
+    assert!(made.success());
+    let both = json(&["audit", "-o", "json", tgz.to_str().unwrap(), other_tgz.to_str().unwrap()]);
+    let alone = json(&["audit", "-o", "json", other_tgz.to_str().unwrap()]);
+    let count = |v: &Value| v["pods"].as_array().unwrap().len();
+    assert_eq!(count(&both), count(&audit_tgz) + count(&alone));
 }
 
 #[test]

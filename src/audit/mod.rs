@@ -422,8 +422,10 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, path: &Path, run: &ArchiveRun<T>
             if seen < growth {
                 redo.insert(node, skips);
             } else {
+                // (Files at an archive's top name no node: nothing to join them to.)
                 let name = archive::node_name(&node).to_string();
-                out.push((Some((name, NodeSource::Archive { archive: path.to_path_buf(), node, skips })), outcome));
+                let source = (!name.is_empty()).then(|| (name, NodeSource::Archive { archive: path.to_path_buf(), node, skips }));
+                out.push((source, outcome));
             }
         }
         let (files, warnings) = read?;
