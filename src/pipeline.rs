@@ -47,11 +47,6 @@ pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), I
             Err(e) => warnings.push(format!("{e} (skipped)")),
         }
     }
-    // An archive gave many files, an unreadable one none: facts cite each
-    // input by its place in the list.
-    for (i, f) in files.iter_mut().enumerate() {
-        f.renumber(i as u32);
-    }
     Ok((files, warnings))
 }
 
@@ -62,6 +57,12 @@ pub fn span_of(files: &[FileResult]) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
 
 /// Resolves times, correlates and judges already-read inputs.
 pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Vec<String>) -> Report {
+    // Facts cite their input by its place in this list, wherever the list
+    // was put together (an archive gives many files, an unreadable file
+    // none, node-less facts are appended to a node's).
+    for (i, f) in files.iter_mut().enumerate() {
+        f.renumber(i as u32);
+    }
     let mut resolver = YearResolver::new(opts.year);
     resolver.add_span(opts.fallback_span);
     // Files of one node share their year anchors (a kubelet.log at -v=2

@@ -538,3 +538,21 @@ fn node_split_across_paths_is_one_node() {
         assert_eq!(json(&args)["stats"], full["stats"], "{paths:?}: 2 shards merged");
     }
 }
+
+#[test]
+fn node_less_inputs_in_two_directories_of_an_archive_cite_their_own_files() {
+    // An audit log at the top and kubectl output in a subdirectory: the
+    // archive hands them over in two batches, and each fact must still cite
+    // the file it came from, as in the directory.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    copy_dir(&fixtures().join("rollout-no-prestop"), &root);
+    copy_dir(&fixtures().join("seed-article-api"), &root.join("api"));
+    let from_dir = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    let expected = pods_by_key(&from_dir, "fleet");
+    assert!(expected.values().any(|p| p.contains("api/audit.log:")), "a Pod known only from the API files");
+    let tgz = d.path().join("fleet.tgz");
+    // Top-level files first, then api/, then the node.
+    tar_gz_ordered(&root, "fleet", &tgz, |rel| (rel.components().count(), rel.starts_with("kind-worker"), rel.to_path_buf()));
+    assert_eq!(pods_by_key(&json(&["audit", "-o", "json", tgz.to_str().unwrap()]), "fleet"), expected);
+}

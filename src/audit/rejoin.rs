@@ -94,10 +94,7 @@ pub(super) fn split_nodes<T: Send>(
         }))
         .collect();
     let mut rejoined = Vec::new();
-    for (_, (mut node_files, warnings)) in files {
-        for (i, f) in node_files.iter_mut().enumerate() {
-            f.renumber(i as u32);
-        }
+    for (_, (node_files, warnings)) in files {
         rejoined.push(node_outcome(node_files, warnings, opts, &node_less, keep));
     }
     kept.extend(rejoined);

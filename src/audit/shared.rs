@@ -76,8 +76,8 @@ impl SharedFacts {
 
     /// The facts about the Pods of a node's files (named by a key of one of
     /// its facts, or through other such facts), as extra inputs to append to
-    /// `node_files`: their facts are numbered to follow them, and they are
-    /// marked as joined (summarised and warned about once, not per node).
+    /// `node_files`, marked as joined (summarised and warned about once, not
+    /// per node).
     pub fn for_node(&self, node_files: &[FileResult]) -> Vec<FileResult> {
         if self.is_empty() {
             return Vec::new();
@@ -109,18 +109,7 @@ impl SharedFacts {
             if !picks.contains(&true) {
                 continue;
             }
-            let index = (node_files.len() + out.len()) as u32;
-            let events = file
-                .events
-                .iter()
-                .zip(picks)
-                .filter(|(_, &p)| p)
-                .map(|(e, _)| {
-                    let mut e = e.clone();
-                    e.origin.file = index;
-                    e
-                })
-                .collect();
+            let events = file.events.iter().zip(picks).filter(|(_, &p)| p).map(|(e, _)| e.clone()).collect();
             out.push(FileResult {
                 display: file.display.clone(),
                 lines: file.lines,

@@ -331,8 +331,8 @@ pub type FilesRead = (Vec<FileResult>, Vec<String>);
 
 /// Reads one input to the end; a `.tar` or `.tar.gz` (known by its content,
 /// not its name) gives each of its files, with the archive's warnings.
-/// Facts are numbered as of input `index` (renumber them when an archive
-/// gave several files).
+/// Facts are numbered as of input `index`; `pipeline::build_report`
+/// numbers them by their place in the list it is given.
 pub fn read_input_or_archive(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FilesRead, InputError> {
     let (mut reader, len) = open(spec)?;
     let head = reader.fill_buf().map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
