@@ -14,7 +14,6 @@ use rayon::prelude::*;
 use rejoin::{NodeSource, Sourced};
 use shared::SharedFacts;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -95,6 +94,19 @@ enum NodeOutcome<T> {
 struct NodeInputs {
     found: Vec<InputSpec>,
     dirs: Vec<PathBuf>,
+}
+
+impl NodeInputs {
+    /// Every input of the node (its directories walked now), with the walks' warnings.
+    fn specs(self) -> (Vec<InputSpec>, Vec<String>) {
+        let (mut specs, mut warnings) = (self.found, Vec::new());
+        for d in &self.dirs {
+            let (s, w) = input::discover_dir(d);
+            specs.extend(s);
+            warnings.extend(w);
+        }
+        (specs, warnings)
+    }
 }
 
 /// What the caller keeps of each node's report, made as soon as the node is
@@ -213,12 +225,7 @@ pub fn run_keeping<T: Send>(
         let results: Vec<Result<Sourced<T>, InputError>> = groups
             .into_par_iter()
             .map(|(name, inputs)| {
-                let (mut specs, mut walk_warnings) = (inputs.found, Vec::new());
-                for d in &inputs.dirs {
-                    let (s, w) = input::discover_dir(d);
-                    specs.extend(s);
-                    walk_warnings.extend(w);
-                }
+                let (specs, walk_warnings) = inputs.specs();
                 found.fetch_add(specs.len(), Ordering::Relaxed);
                 let read = pipeline::read_all(&specs);
                 if progress.total > 0 {
@@ -252,7 +259,7 @@ pub fn run_keeping<T: Send>(
     }
     // A node whose files two PATHs hold (a directory and an archive, two
     // archives) is one node, as two directories of one name are.
-    let mut outcomes = rejoin::split_nodes(outcomes, &dir_nodes, &shared, opts, keep)?;
+    let mut outcomes = rejoin::split_nodes(outcomes, dir_nodes, &shared, opts, keep)?;
     if !shared.is_empty() {
         outcomes.push(NodeOutcome::NodeLess(shared));
     }
@@ -362,14 +369,6 @@ struct PassResult<T> {
 /// One pass over an archive: decompression on its own thread, entries read
 /// and parsed on this one, nodes correlated on a third.
 fn read_archive_pass<T: Send>(path: &Path, run: &ArchiveRun<T>, progress: &Progress, pass: Pass) -> Result<PassResult<T>, InputError> {
-    let display = path.display().to_string();
-    let (stream, producer) = archive::open_stream(path, &display, progress.done.clone())?;
-    let result = read_tar_stream(stream, path, run, pass);
-    let _ = producer.join();
-    result
-}
-
-fn read_tar_stream<R: Read, T: Send>(reader: R, path: &Path, run: &ArchiveRun<T>, pass: Pass) -> Result<PassResult<T>, InputError> {
     let ArchiveRun { opts, shard, shared, keep } = *run;
     let display = &path.display().to_string();
     // A node whose files have all been read is correlated on its own thread
@@ -392,7 +391,8 @@ fn read_tar_stream<R: Read, T: Send>(reader: R, path: &Path, run: &ArchiveRun<T>
             Pass::First => None,
             Pass::Redo(nodes, _) => Some(nodes),
         };
-        let read = archive::read_entries(reader, display, EntryFilter { only, skip_node: &skip_node }, &mut |b| {
+        let filter = EntryFilter { only, skip_node: &skip_node };
+        let read = archive::read_file_entries(path, display, progress.done.clone(), filter, &mut |b| {
             if !b.is_node {
                 // (A directory of no logs, e.g. holding only kind-version.txt, adds nothing.)
                 if matches!(pass, Pass::First) && !b.files.is_empty() {

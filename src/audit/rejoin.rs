@@ -5,7 +5,7 @@
 //! one place is read again at the end, all its parts together, as
 //! `analyze` reads them.
 
-use super::{input, node_outcome, pipeline, InputError, Keep, NodeInputs, NodeOutcome, Options, SharedFacts};
+use super::{node_outcome, pipeline, InputError, Keep, NodeInputs, NodeOutcome, Options, SharedFacts};
 use crate::input::archive::{self, EntryFilter, Redo};
 use crate::input::FileResult;
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,7 +35,7 @@ pub(super) type Sourced<T> = (Option<(String, NodeSource)>, NodeOutcome<T>);
 /// again from all of them together (its separate outcomes are dropped).
 pub(super) fn split_nodes<T: Send>(
     outcomes: Vec<Sourced<T>>,
-    dir_nodes: &BTreeMap<String, NodeInputs>,
+    mut dir_nodes: BTreeMap<String, NodeInputs>,
     shared: &SharedFacts,
     opts: &Options,
     keep: Keep<T>,
@@ -63,13 +63,9 @@ pub(super) fn split_nodes<T: Send>(
     let mut files: BTreeMap<String, (Vec<FileResult>, Vec<String>)> = BTreeMap::new();
     for name in &split {
         let entry = files.entry(name.clone()).or_default();
-        if let Some(inputs) = dir_nodes.get(name) {
-            let mut specs = inputs.found.clone();
-            for d in &inputs.dirs {
-                let (s, w) = input::discover_dir(d);
-                specs.extend(s);
-                entry.1.extend(w);
-            }
+        if let Some(inputs) = dir_nodes.remove(name) {
+            let (specs, w) = inputs.specs();
+            entry.1.extend(w);
             let (read, w) = pipeline::read_all(&specs)?;
             entry.0.extend(read);
             entry.1.extend(w);
@@ -77,14 +73,11 @@ pub(super) fn split_nodes<T: Send>(
     }
     for (path, nodes) in &in_archives {
         let display = path.display().to_string();
-        let (stream, producer) = archive::open_stream(path, &display, Arc::default())?;
         let filter = EntryFilter { only: Some(nodes), skip_node: &|_| false };
-        let read = archive::read_entries(stream, &display, filter, &mut |b| {
+        archive::read_file_entries(path, &display, Arc::default(), filter, &mut |b| {
             let name = archive::node_name(&b.node).to_string();
             files.entry(name).or_default().0.extend(b.into_node_files());
-        });
-        let _ = producer.join();
-        read?;
+        })?;
     }
     // Joined to every node-less input the run read, as `analyze` would.
     let node_less: Vec<&SharedFacts> = std::iter::once(shared)

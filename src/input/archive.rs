@@ -134,6 +134,22 @@ pub fn read_entries<R: Read>(
     Ok((walk.files, walk.warnings))
 }
 
+/// Reads an archive file's entries as [`read_entries`] does, decompressing
+/// on a thread of its own so that the two overlap on two cores;
+/// `read_bytes` counts the file's bytes as they are read (for a progress bar).
+pub fn read_file_entries(
+    path: &Path,
+    display: &str,
+    read_bytes: Arc<AtomicU64>,
+    filter: EntryFilter,
+    done: &mut dyn FnMut(NodeBatch),
+) -> Result<(u32, Vec<String>), InputError> {
+    let (stream, producer) = open_stream(path, display, read_bytes)?;
+    let read = read_entries(stream, display, filter, done);
+    let _ = producer.join();
+    read
+}
+
 /// How deep archives inside archives are opened.
 const MAX_NESTING: u32 = 3;
 
@@ -320,11 +336,9 @@ pub fn read_all_entries(spec: &InputSpec, reader: Box<dyn BufRead + Send + '_>) 
         return Err(InputError { message: format!("{}: no log files found in this archive", spec.display) });
     }
     if let (false, Some(path)) = (redo.is_empty(), &spec.path) {
-        let (stream, producer) = open_stream(path, &spec.display, Arc::default())?;
         let filter = EntryFilter { only: Some(&redo), skip_node: &|_| false };
-        let again = read_entries(stream, &spec.display, filter, &mut |b| files.extend(b.into_node_files()));
-        let _ = producer.join();
-        warnings.extend(again?.1);
+        let (_, again) = read_file_entries(path, &spec.display, Arc::default(), filter, &mut |b| files.extend(b.into_node_files()))?;
+        warnings.extend(again);
     }
     for node in unsure {
         warnings.push(format!(
@@ -372,9 +386,9 @@ const CHUNK: usize = 256 << 10;
 
 /// Opens an archive file for a pass over it: decompression (when gzipped)
 /// runs on its own thread, feeding the returned reader through a bounded
-/// channel, so the two overlap on two cores. `done` counts the file's bytes
-/// as they are read (for the progress bar). Join the thread after reading.
-pub fn open_stream(path: &Path, display: &str, done: Arc<AtomicU64>) -> Result<(ChannelReader, std::thread::JoinHandle<()>), InputError> {
+/// channel. `done` counts the file's bytes as they are read. Join the
+/// thread after reading.
+fn open_stream(path: &Path, display: &str, done: Arc<AtomicU64>) -> Result<(ChannelReader, std::thread::JoinHandle<()>), InputError> {
     let err = |e: io::Error| InputError { message: format!("{display}: cannot read: {}", io_reason(&e)) };
     let file = File::open(path).map_err(err)?;
     let mut head = BufReader::with_capacity(1 << 20, CountingReader { inner: file, done });
