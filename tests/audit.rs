@@ -246,6 +246,23 @@ fn bad_shard_and_bad_merge_input_are_usage_errors() {
     Command::cargo_bin("podmortem").unwrap().arg("merge").arg(&f).assert().code(2).stderr(predicates::str::contains("x.jsonl:1"));
 }
 
+/// `audit --shard I/N -o jsonl` over `paths` for every I (the files
+/// written in `dir`, named after `tag`), combined by `merge -o json`.
+fn merged_shards(dir: &Path, tag: &str, n: usize, paths: &[&str]) -> Value {
+    let mut shard_files = Vec::new();
+    for i in 0..n {
+        let out = dir.join(format!("{tag}-{i}-of-{n}.jsonl"));
+        let shard = format!("{i}/{n}");
+        let mut args = vec!["audit", "--shard", &shard, "-o", "jsonl", "--out", out.to_str().unwrap()];
+        args.extend(paths);
+        run(&args);
+        shard_files.push(out.to_str().unwrap().to_string());
+    }
+    let mut args = vec!["merge", "-o", "json"];
+    args.extend(shard_files.iter().map(String::as_str));
+    json(&args)
+}
+
 /// Writes `root` as a `.tar.gz` under the name `top`, its files in the
 /// order of `order(path relative to root)` (archives keep whatever order the
 /// tool that made them read the directory in).
@@ -444,15 +461,7 @@ fn fixture_directories_give_analyzes_answers_and_shard_alike() {
             assert_eq!(pods_by_key(&analyze_tar, dir), pods_by_key(&analyze, dir), "{dir}: analyze of the archive, reversed: {reverse}");
         }
         for n in [2, 3, 5] {
-            let mut shard_files = Vec::new();
-            for i in 0..n {
-                let out = d.path().join(format!("{dir}-{i}-of-{n}.jsonl"));
-                run(&["audit", "--shard", &format!("{i}/{n}"), "-o", "jsonl", "--out", out.to_str().unwrap(), path]);
-                shard_files.push(out.to_str().unwrap().to_string());
-            }
-            let mut args = vec!["merge", "-o", "json"];
-            args.extend(shard_files.iter().map(String::as_str));
-            let merged = json(&args);
+            let merged = merged_shards(d.path(), dir, n, &[path]);
             assert_eq!(records(&merged), records(&audit), "{dir}: {n} shards merged");
             assert_eq!(merged["stats"], audit["stats"], "{dir}: {n} shards merged");
         }
@@ -482,15 +491,8 @@ fn archive_with_inputs_of_no_node_gives_the_directory_answer() {
         assert_eq!(from_tar["stats"], from_dir["stats"], "top-level files first: {top_level_first}");
         let inputs = |v: &Value| v["inputs"].as_array().unwrap().iter().map(|i| i["lines"].clone()).collect::<Vec<_>>();
         assert_eq!(inputs(&from_tar), inputs(&from_dir), "each input once");
-        let mut shard_files = Vec::new();
-        for i in 0..3 {
-            let out = d.path().join(format!("shard-{top_level_first}-{i}.jsonl"));
-            run(&["audit", "--shard", &format!("{i}/3"), "-o", "jsonl", "--out", out.to_str().unwrap(), tgz.to_str().unwrap()]);
-            shard_files.push(out.to_str().unwrap().to_string());
-        }
-        let mut args = vec!["merge", "-o", "json"];
-        args.extend(shard_files.iter().map(String::as_str));
-        assert_eq!(json(&args)["stats"], from_dir["stats"], "3 shards merged");
+        let merged = merged_shards(d.path(), &format!("shard-{top_level_first}"), 3, &[tgz.to_str().unwrap()]);
+        assert_eq!(merged["stats"], from_dir["stats"], "3 shards merged");
     }
 }
 
@@ -525,17 +527,7 @@ fn node_split_across_paths_is_one_node() {
         let full = json(&args);
         assert_eq!(pods_by_key(&full, "fleet"), expected, "{paths:?}");
         assert_eq!(full["pods"].as_array().unwrap().len(), expected.len(), "{paths:?}: each Pod once");
-        let mut shard_files = Vec::new();
-        for i in 0..2 {
-            let out = d.path().join(format!("split-{i}.jsonl"));
-            let mut args = vec!["audit", "--shard", if i == 0 { "0/2" } else { "1/2" }, "-o", "jsonl", "--out", out.to_str().unwrap()];
-            args.extend(paths);
-            run(&args);
-            shard_files.push(out.to_str().unwrap().to_string());
-        }
-        let mut args = vec!["merge", "-o", "json"];
-        args.extend(shard_files.iter().map(String::as_str));
-        assert_eq!(json(&args)["stats"], full["stats"], "{paths:?}: 2 shards merged");
+        assert_eq!(merged_shards(d.path(), "split", 2, &paths)["stats"], full["stats"], "{paths:?}: 2 shards merged");
     }
 }
 
