@@ -489,18 +489,24 @@ fn untimed_warning(path: &str, n: usize) -> String {
 }
 
 /// True when the input starts with a pretty-printed JSON document (kubectl
-/// output) rather than JSON lines.
+/// output) rather than JSON lines or text: its first line is the start of a
+/// JSON value but not a whole one. A line that breaks JSON syntax is text,
+/// even when it opens with a bracket (`dmesg`'s `[    0.000000] Linux …`).
 fn is_json_document(head: &[u8]) -> bool {
     let start = head.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(head.len());
     if !matches!(head.get(start), Some(b'{') | Some(b'[')) {
         return false;
     }
     let rest = &head[start..];
-    let first_line = match memchr::memchr(b'\n', rest) {
-        Some(e) => &rest[..e],
-        None => return true,
+    let (first_line, whole) = match memchr::memchr(b'\n', rest) {
+        Some(e) => (&rest[..e], false),
+        None => (rest, true),
     };
-    serde_json::from_slice::<serde::de::IgnoredAny>(first_line).is_err()
+    match serde_json::from_slice::<serde::de::IgnoredAny>(first_line) {
+        // One complete value per line is JSON lines; a file that is one value is a document.
+        Ok(_) => whole,
+        Err(e) => e.is_eof(),
+    }
 }
 
 /// Reads concatenated JSON documents (`kubectl get -o json`, `-w` streams).
@@ -579,6 +585,14 @@ fn fact_hash(kind: &EventKind) -> u64 {
     foldhash::fast::FixedState::default().hash_one(kind)
 }
 
+/// True for a kernel ring buffer line (`dmesg`): `[  139.201465] ` uptime first.
+fn has_kernel_uptime(b: &[u8]) -> bool {
+    let Some(inner) = b.strip_prefix(b"[") else { return false };
+    let Some(close) = memchr::memchr(b']', inner) else { return false };
+    let stamp = inner[..close].trim_ascii_start();
+    stamp.contains(&b'.') && stamp.iter().all(|c| c.is_ascii_digit() || *c == b'.') && inner.get(close + 1) == Some(&b' ')
+}
+
 /// Cheap shape test for lines the prefilter dropped: is this a log line of
 /// a known envelope or component (so it counts as recognised, not skipped)?
 fn looks_known(b: &[u8]) -> bool {
@@ -590,5 +604,29 @@ fn looks_known(b: &[u8]) -> bool {
     let klog = b.len() > 6 && matches!(b[0], b'I' | b'W' | b'E' | b'F') && b[1..5].iter().all(u8::is_ascii_digit) && b[5] == b' ';
     let logrus = b.starts_with(b"time=") || (b.len() > 5 && b[4] == b'[' && b[..4].iter().all(u8::is_ascii_uppercase));
     let pri = b.len() > 2 && b[0] == b'<' && b[1].is_ascii_digit();
-    month || iso || klog || logrus || pri || b[0] == b'{' || b.starts_with(b"-- ")
+    month || iso || klog || logrus || pri || has_kernel_uptime(b) || b[0] == b'{' || b.starts_with(b"-- ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_documents_are_told_from_json_lines_and_bracketed_text() {
+        assert!(is_json_document(b"{\n  \"apiVersion\": \"v1\",\n"));
+        assert!(is_json_document(b"[\n  {\"kind\": \"Pod\"}\n]\n"));
+        assert!(is_json_document(b"{\"kind\":\"List\",\"items\":["), "one value with no newline in sight");
+        assert!(!is_json_document(b"{\"ts\":1,\"msg\":\"a\"}\n{\"ts\":2,\"msg\":\"b\"}\n"), "JSON lines");
+        assert!(!is_json_document(b"[    0.000000] Linux version 6.8.0 (buildd@lcy02)\n[    0.000000] Command line: ro\n"), "dmesg");
+        assert!(!is_json_document(b"[  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG"), "dmesg, one line");
+        assert!(!is_json_document(b"Mar 18 10:21:22 kind-worker kubelet[246]: I0318\n"));
+    }
+
+    #[test]
+    fn dmesg_lines_are_a_known_shape() {
+        assert!(looks_known(b"[    0.000000] Linux version 6.8.0"));
+        assert!(looks_known(b"[  139.201465] eth0: link up"));
+        assert!(!looks_known(b"[INFO] starting"));
+        assert!(!looks_known(b"[1] not an uptime"));
+    }
 }
