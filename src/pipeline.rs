@@ -110,6 +110,12 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         if let Some((n, t)) = latest {
             note_end(&mut ctx.logs_end, n, t);
         }
+        // A node's logs go on to their last line, fact or not.
+        if let Some((node, st)) = &f.last_line {
+            if let Some(at) = resolver.resolve_in(st, &spans, &opts.zone) {
+                note_end(&mut ctx.logs_end, Some(node), at);
+            }
+        }
     }
     let events: Vec<Vec<Event>> = files.iter_mut().map(|f| std::mem::take(&mut f.events)).collect();
     if needs_year && resolver.is_unanchored() {

@@ -114,6 +114,7 @@ impl SharedFacts {
                 display: file.display.clone(),
                 lines: file.lines,
                 span: file.span,
+                last_line: file.last_line.clone(),
                 events,
                 joined: true,
                 ..FileResult::default()

@@ -126,7 +126,7 @@ pub struct PodTimeline {
     pub volumes_ok: Vec<String>,
     /// A probe failure without a container ID.
     pub probe_failed: Option<(String, Mark)>,
-    /// Last log time of the Pod's node (for "stuck" judgements).
+    /// Last log time of the Pod's node, any line of its node logs (for "stuck" judgements).
     pub logs_end: Option<Instant>,
     /// True when anything beyond identity was seen.
     pub has_lifecycle: bool,

@@ -80,6 +80,9 @@ impl NodeBatch {
         for f in &mut files {
             let hint = f.node_hint.take();
             f.version_hint = None;
+            if f.last_line.as_ref().is_some_and(|(n, _)| Some(&**n) == hint.as_deref()) {
+                f.last_line = None;
+            }
             for e in &mut f.events {
                 if e.node.as_deref().is_some_and(|n| Some(n) == hint.as_deref()) {
                     e.node = None;

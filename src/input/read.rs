@@ -43,6 +43,10 @@ pub struct FileResult {
     /// True for a node-less input's facts joined to a node's for context
     /// (`audit`): summarised and warned about once, not with every node.
     pub joined: bool,
+    /// The node and time of the input's last line: that node's logs go on
+    /// until then even when the line (noise, a retry already noted) adds no
+    /// fact, which `stuck_terminating` needs to know.
+    pub last_line: Option<(Arc<str>, Stamp)>,
 }
 
 const BUF_SIZE: usize = 256 * 1024;
@@ -134,6 +138,23 @@ impl Collector {
         }
         self.seen_facts.insert(h, self.res.events.len());
         self.res.events.push(Event { stamp, at: None, origin, node, kind });
+    }
+
+    /// The node and time of a node log's last line (`bytes`, its start),
+    /// read as its facts are: the same envelope, node and year rollover.
+    /// Containers' own output is left out: its clock is the runtime's, and a
+    /// running container's log says nothing of the node's components.
+    fn last_line_time(&mut self, bytes: &[u8], parser: &LineParser) -> Option<(Arc<str>, Stamp)> {
+        let text = utf8(bytes);
+        let parsed = parser.parse(&text, &mut ApiState::default());
+        if parsed.source == Some(SourceKind::App) {
+            return None;
+        }
+        let mut stamp = parsed.stamp?;
+        if stamp.year.is_none() {
+            stamp.year_offset = self.rollover.observe(stamp.month);
+        }
+        Some((self.node(parsed.host.as_deref())?, stamp))
     }
 
     /// Keeps a few lines that looked relevant but were not understood, for `-v`.
@@ -261,8 +282,9 @@ fn utf8(bytes: &[u8]) -> Cow<'_, str> {
 
 /// Calls `f` with every line of `r` (line ending removed) and whether it
 /// was cut at `cap` bytes. Lines are handed out from the reader's buffer;
-/// only a line that straddles two buffers is copied.
-fn for_each_line(r: &mut dyn BufRead, cap: usize, mut f: impl FnMut(&[u8], bool)) -> io::Result<()> {
+/// only a line that straddles two buffers is copied. `last` ends up holding
+/// the start of the last line (copied once per buffer, not per line).
+fn for_each_line(r: &mut dyn BufRead, cap: usize, last: &mut Vec<u8>, mut f: impl FnMut(&[u8], bool)) -> io::Result<()> {
     let mut carry: Vec<u8> = Vec::new();
     let mut carry_cut = false;
     let mut pending = false;
@@ -274,26 +296,37 @@ fn for_each_line(r: &mut dyn BufRead, cap: usize, mut f: impl FnMut(&[u8], bool)
         };
         if chunk.is_empty() {
             if pending {
+                keep_start(last, trim_line_end(&carry));
                 f(trim_line_end(&carry), carry_cut);
             }
             return Ok(());
         }
         let len = chunk.len();
         let mut start = 0;
+        let mut last_piece = None;
         for nl in memchr::memchr_iter(b'\n', chunk) {
             let piece = &chunk[start..nl];
             if pending {
                 append_capped(&mut carry, &mut carry_cut, piece, cap);
+                keep_start(last, trim_line_end(&carry));
                 f(trim_line_end(&carry), carry_cut);
                 carry.clear();
                 carry_cut = false;
                 pending = false;
-            } else if piece.len() > cap {
-                f(&piece[..cap], true);
             } else {
-                f(trim_line_end(piece), false);
+                if piece.len() > cap {
+                    f(&piece[..cap], true);
+                } else {
+                    f(trim_line_end(piece), false);
+                }
+                if !is_blank(piece) {
+                    last_piece = Some(piece);
+                }
             }
             start = nl + 1;
+        }
+        if let Some(piece) = last_piece {
+            keep_start(last, trim_line_end(piece));
         }
         if start < len {
             append_capped(&mut carry, &mut carry_cut, &chunk[start..], cap);
@@ -301,6 +334,25 @@ fn for_each_line(r: &mut dyn BufRead, cap: usize, mut f: impl FnMut(&[u8], bool)
         }
         r.consume(len);
     }
+}
+
+/// How much of the last line is kept: enough for any envelope's and
+/// component's timestamp, which come first.
+const LAST_LINE_KEPT: usize = 512;
+
+/// True for a line of nothing but white space (looked at from its start,
+/// so almost every line is told by its first byte).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Keeps the start of `line` as the last line seen, unless it is blank.
+fn keep_start(last: &mut Vec<u8>, line: &[u8]) {
+    if is_blank(line) {
+        return;
+    }
+    last.clear();
+    last.extend_from_slice(&line[..line.len().min(LAST_LINE_KEPT)]);
 }
 
 /// Appends to a straddling line, keeping at most `cap` bytes of it.
@@ -412,7 +464,8 @@ pub fn read_from(
     }
     let mut api = ApiState::default();
     let mut long_lines = 0u64;
-    let outcome = for_each_line(&mut *reader, MAX_LINE, |bytes, truncated| {
+    let mut last_line = Vec::new();
+    let outcome = for_each_line(&mut *reader, MAX_LINE, &mut last_line, |bytes, truncated| {
         long_lines += u64::from(truncated);
         col.res.lines += 1;
         let line_no = col.res.lines as u32;
@@ -442,6 +495,9 @@ pub fn read_from(
             spec.display,
             MAX_LINE >> 20
         ));
+    }
+    if app_identity.is_none() {
+        col.res.last_line = col.last_line_time(&last_line, parser);
     }
     col.res.span = col.span.span();
     // The node's facts wait here until all its files are read: no growth slack.
@@ -620,6 +676,30 @@ mod tests {
         assert!(!is_json_document(b"[    0.000000] Linux version 6.8.0 (buildd@lcy02)\n[    0.000000] Command line: ro\n"), "dmesg");
         assert!(!is_json_document(b"[  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG"), "dmesg, one line");
         assert!(!is_json_document(b"Mar 18 10:21:22 kind-worker kubelet[246]: I0318\n"));
+    }
+
+    /// The lines `for_each_line` hands out and the last line it keeps, read
+    /// through a buffer of `cap` bytes.
+    fn lines_and_last(text: &str, cap: usize) -> (Vec<String>, String) {
+        let mut r = BufReader::with_capacity(cap, text.as_bytes());
+        let (mut lines, mut last) = (Vec::new(), Vec::new());
+        for_each_line(&mut r, MAX_LINE, &mut last, |l, _| lines.push(String::from_utf8_lossy(l).into_owned())).unwrap();
+        (lines, String::from_utf8(last).unwrap())
+    }
+
+    #[test]
+    fn the_last_line_is_kept_whatever_the_buffer_size() {
+        let text = "first line\nsecond, a longer line\r\nthird\n\n  \n";
+        for cap in [1, 2, 5, 7, 16, 1024] {
+            let (lines, last) = lines_and_last(text, cap);
+            assert_eq!(lines, ["first line", "second, a longer line", "third", "", "  "], "buffer {cap}");
+            assert_eq!(last, "third", "blank lines are not the last line (buffer {cap})");
+            let (_, last) = lines_and_last("a\nno newline at the end", cap);
+            assert_eq!(last, "no newline at the end", "buffer {cap}");
+        }
+        let long = format!("x\n{}\n", "y".repeat(2000));
+        assert_eq!(lines_and_last(&long, 64).1, "y".repeat(LAST_LINE_KEPT), "only the start of a long line");
+        assert_eq!(lines_and_last("", 8).1, "");
     }
 
     #[test]
