@@ -33,8 +33,7 @@ pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError
 /// line is an error, one found in a directory a warning.
 pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
     let parser = LineParser::new();
-    let results: Vec<Result<input::FilesRead, InputError>> =
-        specs.par_iter().enumerate().map(|(i, s)| input::read_input_or_archive(s, i as u32, &parser)).collect();
+    let results: Vec<Result<input::FilesRead, InputError>> = specs.par_iter().map(|s| input::read_input_or_archive(s, &parser)).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut warnings = Vec::new();
     for (r, spec) in results.into_iter().zip(specs) {

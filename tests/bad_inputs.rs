@@ -227,7 +227,7 @@ fn never_finishing_pod_keeps_facts_not_lines() {
     let parser = podmortem::parse::LineParser::new();
     let read = |p: &Path| {
         let (specs, _) = podmortem::input::discover(&[p.display().to_string()]).unwrap();
-        podmortem::input::read_input(&specs[0], 0, &parser).unwrap()
+        podmortem::input::read_input(&specs[0], &parser).unwrap()
     };
     let (a, b) = (read(&small), read(&large));
     assert!(b.lines > 100 * a.lines / 2);

@@ -79,12 +79,13 @@ impl NodeBatch {
         let mut files = self.files;
         for f in &mut files {
             let hint = f.node_hint.take();
+            let is_hint = |node: &str| Some(node) == hint.as_deref();
             f.version_hint = None;
-            if f.last_line.as_ref().is_some_and(|(n, _)| Some(&**n) == hint.as_deref()) {
+            if f.last_line.as_ref().is_some_and(|(n, _)| is_hint(n)) {
                 f.last_line = None;
             }
             for e in &mut f.events {
-                if e.node.as_deref().is_some_and(|n| Some(n) == hint.as_deref()) {
+                if e.node.as_deref().is_some_and(is_hint) {
                     e.node = None;
                 }
             }
@@ -303,7 +304,7 @@ impl Walk<'_> {
             // (Opened only to reach the nodes inside; this is no archive.)
             return Ok(());
         }
-        match input::read_from(&spec, reader, len, b.files.len() as u32, &self.parser) {
+        match input::read_from(&spec, reader, len, &self.parser) {
             Ok(f) => b.files.push(f),
             Err(e) => self.warnings.push(format!("{e} (skipped)")),
         }

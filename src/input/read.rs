@@ -91,7 +91,6 @@ fn expected_facts(len: u64) -> usize {
 /// Where facts of one input go: deduplication, node names, year rollover.
 struct Collector {
     res: FileResult,
-    index: u32,
     node_hint: Option<Arc<str>>,
     host_cache: Option<(String, Arc<str>)>,
     rollover: RolloverTracker,
@@ -123,7 +122,7 @@ impl Collector {
         // probe failures, duplicated lines) adds nothing but its time: keep
         // one copy with the earliest time, so memory grows with Pods and
         // their facts, not with how long the logs run.
-        let origin = Origin { file: self.index, line };
+        let origin = Origin { file: 0, line };
         let h = fact_hash(&kind);
         if let Some(&i) = self.seen_facts.get(&h) {
             if let Some(kept) = self.res.events.get_mut(i) {
@@ -372,10 +371,11 @@ fn trim_line_end(mut line: &[u8]) -> &[u8] {
     line
 }
 
-/// Reads one input to the end. `index` is its position in the run's inputs.
-pub fn read_input(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FileResult, InputError> {
+/// Reads one input to the end. Its facts cite it as input 0 until
+/// `pipeline::build_report` numbers them by their place in its list.
+pub fn read_input(spec: &InputSpec, parser: &LineParser) -> Result<FileResult, InputError> {
     let (reader, len) = open(spec)?;
-    read_from(spec, reader, len, index, parser)
+    read_from(spec, reader, len, parser)
 }
 
 /// The files one input gave (an archive gives many), with warnings about it.
@@ -383,15 +383,14 @@ pub type FilesRead = (Vec<FileResult>, Vec<String>);
 
 /// Reads one input to the end; a `.tar` or `.tar.gz` (known by its content,
 /// not its name) gives each of its files, with the archive's warnings.
-/// Facts are numbered as of input `index`; `pipeline::build_report`
-/// numbers them by their place in the list it is given.
-pub fn read_input_or_archive(spec: &InputSpec, index: u32, parser: &LineParser) -> Result<FilesRead, InputError> {
+/// (Facts are numbered as [`read_input`] says.)
+pub fn read_input_or_archive(spec: &InputSpec, parser: &LineParser) -> Result<FilesRead, InputError> {
     let (mut reader, len) = open(spec)?;
     let head = reader.fill_buf().map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
     if super::archive::is_tar(head) {
         return super::archive::read_all_entries(spec, reader);
     }
-    Ok((vec![read_from(spec, reader, len, index, parser)?], Vec::new()))
+    Ok((vec![read_from(spec, reader, len, parser)?], Vec::new()))
 }
 
 impl FileResult {
@@ -412,14 +411,9 @@ pub fn maybe_gunzip<'a>(mut r: Box<dyn BufRead + 'a>) -> io::Result<Box<dyn BufR
 }
 
 /// Reads one input from an already opened reader (a file, stdin, an archive
-/// entry) of `len` bytes (`u64::MAX` when unknown).
-pub fn read_from(
-    spec: &InputSpec,
-    mut reader: Box<dyn BufRead + '_>,
-    len: u64,
-    index: u32,
-    parser: &LineParser,
-) -> Result<FileResult, InputError> {
+/// entry) of `len` bytes (`u64::MAX` when unknown). (Facts are numbered
+/// as [`read_input`] says.)
+pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, len: u64, parser: &LineParser) -> Result<FileResult, InputError> {
     let document_mode = {
         let head = reader.fill_buf().map_err(|e| InputError { message: format!("{}: cannot read: {}", spec.display, io_reason(&e)) })?;
         let probe = &head[..head.len().min(8192)];
@@ -437,7 +431,6 @@ pub fn read_from(
     let node_hint: Option<Arc<str>> = spec.node_hint.as_deref().map(Arc::from);
     let mut col = Collector {
         res,
-        index,
         node_hint,
         host_cache: None,
         rollover: RolloverTracker::default(),
