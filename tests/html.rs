@@ -27,7 +27,7 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> &'a str {
 }
 
 fn csp_hash(text: &str) -> String {
-    format!("'sha256-{}'", html::base64(&html::sha256(text.as_bytes())))
+    format!("'{}'", html::csp_source(text))
 }
 
 #[test]
