@@ -5,6 +5,8 @@
 //! the Kubernetes version in a sibling `kubernetes-version.txt`.
 
 pub mod archive;
+mod collector;
+mod lines;
 mod read;
 mod span;
 
