@@ -92,6 +92,10 @@ pub enum EventKind {
     ContainerOfPod { pod: PodRef, container: Option<String>, name: Option<String> },
     /// A sandbox ID was named in a sandbox-only line (so it is not an app container).
     SandboxSeen { sandbox: String },
+    /// The controller that owns a Pod: the `metadata.ownerReferences` entry
+    /// with `controller: true` (a ReplicaSet, StatefulSet, Job, …), which
+    /// `audit` groups Pods by.
+    PodOwner { pod: PodRef, kind: String, name: String },
     /// The kubelet learned the Pod (`SyncLoop ADD`).
     PodAdded { pod: PodRef },
 
@@ -201,6 +205,7 @@ impl EventKind {
             SandboxCreated { pod, .. }
             | ContainerOfPod { pod, .. }
             | PodAdded { pod }
+            | PodOwner { pod, .. }
             | DeletionRequested { pod, .. }
             | EndpointChanged { pod, .. }
             | EndpointGone { pod }

@@ -3,7 +3,7 @@
 
 use crate::correlate::{ContainerTimeline, Mark, PodTimeline};
 use crate::event::StopCause;
-use crate::model::{ContainerReport, Deletion, Finding, FindingKind, Outcome, PodReport, Stage, StageReport};
+use crate::model::{ContainerReport, Deletion, Finding, FindingKind, Outcome, Owner, PodReport, Stage, StageReport};
 use crate::time::Instant;
 
 /// A container finished its stop later than the exit by at least this much: `slow_stop`.
@@ -94,6 +94,7 @@ pub fn assess(tl: &PodTimeline, src: &Sources) -> PodReport {
         name: tl.name.clone(),
         uid: tl.uid.clone(),
         node: tl.node.clone(),
+        owner: tl.owner.as_ref().map(|(kind, name)| Owner { kind: kind.clone(), name: name.clone() }),
         grace_period_s: grace,
         deletion: deletion(tl),
         outcome,

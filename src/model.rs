@@ -326,6 +326,15 @@ pub struct Finding {
     pub evidence: Vec<String>,
 }
 
+/// A Pod's managing controller (its `ownerReferences` entry with `controller: true`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner {
+    /// `ReplicaSet`, `StatefulSet`, `DaemonSet`, `Job`, or a custom controller's kind.
+    pub kind: String,
+    /// The controller's name (a ReplicaSet's carries its Deployment's name and a hash).
+    pub name: String,
+}
+
 /// Everything known about one Pod's stop.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PodReport {
@@ -337,6 +346,9 @@ pub struct PodReport {
     pub uid: Option<String>,
     /// Node.
     pub node: Option<String>,
+    /// The controller that owns the Pod, when kubectl JSON or the audit log said.
+    #[serde(default)]
+    pub owner: Option<Owner>,
     /// Effective grace period the kubelet applied.
     pub grace_period_s: Option<i64>,
     /// Why it stopped, when anything says so.

@@ -4,7 +4,7 @@
 //! results merged by concatenating their records give exactly the numbers of
 //! one run over everything (quantiles included: the raw durations merge).
 
-use crate::model::{FindingKind, Outcome, PodReport, Stage};
+use crate::model::{FindingKind, Outcome, Owner, PodReport, Stage};
 use crate::report::delete_to_exit;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -108,7 +108,8 @@ pub struct FleetStats {
     pub grace_used: Quantiles,
     /// Per namespace.
     pub by_namespace: Vec<GroupStats>,
-    /// Per workload (Deployment/StatefulSet/…, from the Pod name).
+    /// Per workload (Deployment/StatefulSet/CronJob/…, from the owning
+    /// controller where an API object named it, else from the Pod name).
     pub by_workload: Vec<GroupStats>,
     /// Per node.
     pub by_node: Vec<GroupStats>,
@@ -123,25 +124,62 @@ pub struct FleetStats {
 }
 
 /// The workload a Pod belongs to, from its name: ReplicaSet Pods
-/// (`web-7b6bd9b949-9csb4`) lose both hashes, StatefulSet Pods (`db-0`) their
-/// ordinal, Job/DaemonSet Pods (`x-5d8f2`) their suffix.
+/// (`web-7b6bd9b949-9csb4`) lose both hashes, CronJob Pods
+/// (`report-28945230-x7k2p`) the Job's scheduled minute and their suffix,
+/// StatefulSet Pods (`db-0`) their ordinal, Job/DaemonSet Pods (`x-5d8f2`)
+/// their suffix.
 pub fn workload_of(name: &str) -> String {
     let parts: Vec<&str> = name.split('-').collect();
-    // Generated names use Kubernetes' "safe" alphabet (no vowels, no 0/1/3),
-    // so `web-proxy` is not mistaken for a generated suffix.
-    let safe = |s: &str| s.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b));
-    let is_rs_hash = |s: &str| (6..=10).contains(&s.len()) && safe(s);
-    let is_pod_suffix = |s: &str| s.len() == 5 && safe(s);
-    if parts.len() >= 3 && is_pod_suffix(parts[parts.len() - 1]) && is_rs_hash(parts[parts.len() - 2]) {
-        return parts[..parts.len() - 2].join("-");
+    let n = parts.len();
+    if n >= 3 && is_pod_suffix(parts[n - 1]) && (is_schedule_minutes(parts[n - 2]) || is_template_hash(parts[n - 2])) {
+        return parts[..n - 2].join("-");
     }
-    if parts.len() >= 2 && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit()) && !parts[parts.len() - 1].is_empty() {
-        return parts[..parts.len() - 1].join("-");
+    if n >= 2 && !parts[n - 1].is_empty() && parts[n - 1].bytes().all(|b| b.is_ascii_digit()) {
+        return parts[..n - 1].join("-");
     }
-    if parts.len() >= 2 && is_pod_suffix(parts[parts.len() - 1]) {
-        return parts[..parts.len() - 1].join("-");
+    if n >= 2 && is_pod_suffix(parts[n - 1]) {
+        return parts[..n - 1].join("-");
     }
     name.to_string()
+}
+
+/// The workload a Pod's owning controller stands for: a ReplicaSet's
+/// Deployment (its name without the pod-template hash), a Job's CronJob (its
+/// name without the scheduled minute), else the controller itself
+/// (StatefulSet, DaemonSet, a Job of its own, a custom controller).
+pub fn workload_of_owner(owner: &Owner) -> String {
+    let strip_last = |keep: fn(&str) -> bool| match owner.name.rsplit_once('-') {
+        Some((workload, last)) if !workload.is_empty() && keep(last) => workload.to_string(),
+        _ => owner.name.clone(),
+    };
+    match owner.kind.as_str() {
+        "ReplicaSet" => strip_last(is_template_hash),
+        "Job" => strip_last(is_schedule_minutes),
+        _ => owner.name.clone(),
+    }
+}
+
+/// Generated names use Kubernetes' "safe" alphabet (no vowels, no 0/1/3),
+/// so `web-proxy` is not mistaken for a generated part.
+fn is_safe_alphabet(s: &str) -> bool {
+    s.bytes().all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b))
+}
+
+/// A ReplicaSet's `pod-template-hash` (`7b6bd9b949`).
+fn is_template_hash(s: &str) -> bool {
+    (6..=10).contains(&s.len()) && is_safe_alphabet(s)
+}
+
+/// The random suffix of a generated Pod name (`9csb4`).
+fn is_pod_suffix(s: &str) -> bool {
+    s.len() == 5 && is_safe_alphabet(s)
+}
+
+/// The number a CronJob puts after its name in each Job's: the scheduled
+/// time in minutes since the epoch (`getTimeHashInMinutes`, 8 digits from
+/// 1989 to 2160).
+fn is_schedule_minutes(s: &str) -> bool {
+    s.len() >= 8 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What the statistics need of one Pod: a few hundred bytes instead of a
@@ -207,12 +245,21 @@ impl PodDigest {
     }
 }
 
+/// The workload a Pod belongs to: its owning controller's where an API
+/// object named it, else the one its name shows; `None` for a Pod known by
+/// no name.
+pub fn workload(owner: Option<&Owner>, name: Option<&str>) -> Option<String> {
+    match (owner, name) {
+        (Some(owner), _) => Some(workload_of_owner(owner)),
+        (None, Some(name)) => Some(workload_of(name)),
+        (None, None) => None,
+    }
+}
+
+/// `namespace/workload`.
 fn workload_key(p: &PodReport) -> String {
     let ns = p.namespace.as_deref().unwrap_or("?");
-    match &p.name {
-        Some(n) => format!("{ns}/{}", workload_of(n)),
-        None => format!("{ns}/?"),
-    }
+    format!("{ns}/{}", workload(p.owner.as_ref(), p.name.as_deref()).as_deref().unwrap_or("?"))
 }
 
 fn group(key: String, pods: &[&PodDigest]) -> GroupStats {
@@ -370,6 +417,41 @@ mod tests {
         assert_eq!(workload_of("nginx"), "nginx");
         assert_eq!(workload_of("web-proxy"), "web-proxy");
         assert_eq!(workload_of("web-6b7c9d8f5c-k2x9p"), "web");
+        // CronJob Pods: every run groups under the CronJob, whatever digits its minute has.
+        assert_eq!(workload_of("report-28945230-x7k2p"), "report");
+        assert_eq!(workload_of("billing-sync-28727647-7pw9s"), "billing-sync");
+        assert_eq!(workload_of("billing-sync-28074331-t8qqk"), "billing-sync");
+        assert_eq!(workload_of("etl-28847925-nlpt9"), "etl");
+        assert_eq!(workload_of("backup-1234567-x7k2p"), "backup-1234567", "7 digits: not a scheduled minute");
+    }
+
+    #[test]
+    fn the_owner_decides_the_workload_where_an_api_object_named_it() {
+        // The API server cuts a generated name's base to 58 bytes: a long
+        // Deployment name leaves only "6b" of its ReplicaSet's hash, glued to
+        // the Pod's random suffix, and the name alone no longer shows the workload.
+        let pod = |owner: &str| -> PodReport {
+            serde_json::from_str(&format!(
+                r#"{{"namespace":"shop","name":"payments-reconciliation-worker-europe-west1-canary-blue-6bk2x9p","uid":null,"node":null,"owner":{owner},
+                    "grace_period_s":null,"deletion":null,"outcome":"graceful","duration_s":null,"containers":[],"stages":[],"findings":[]}}"#
+            ))
+            .unwrap()
+        };
+        let rs = r#"{"kind":"ReplicaSet","name":"payments-reconciliation-worker-europe-west1-canary-blue-6b7c9d8f5c"}"#;
+        assert_eq!(workload_key(&pod(rs)), "shop/payments-reconciliation-worker-europe-west1-canary-blue");
+        assert_eq!(workload_key(&pod("null")), "shop/payments-reconciliation-worker-europe-west1-canary-blue-6bk2x9p");
+    }
+
+    #[test]
+    fn workloads_of_owners() {
+        let owner = |kind: &str, name: &str| Owner { kind: kind.into(), name: name.into() };
+        assert_eq!(workload_of_owner(&owner("ReplicaSet", "web-6b7c9d8f5c")), "web");
+        assert_eq!(workload_of_owner(&owner("ReplicaSet", "frontend")), "frontend", "a ReplicaSet of its own");
+        assert_eq!(workload_of_owner(&owner("Job", "report-28945230")), "report");
+        assert_eq!(workload_of_owner(&owner("Job", "db-migrate")), "db-migrate");
+        assert_eq!(workload_of_owner(&owner("StatefulSet", "db")), "db");
+        assert_eq!(workload_of_owner(&owner("DaemonSet", "fluentd-6b7c9d8f5c")), "fluentd-6b7c9d8f5c", "only ReplicaSets carry a hash");
+        assert_eq!(workload_of_owner(&owner("ReplicaSet", "-6b7c9d8f5c")), "-6b7c9d8f5c");
     }
 
     #[test]

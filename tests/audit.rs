@@ -468,6 +468,92 @@ fn fixture_directories_give_analyzes_answers_and_shard_alike() {
     }
 }
 
+/// `kubectl get pods -o json` of the rollout fixture's two Pods (List, as kubectl prints it).
+const ROLLOUT_PODS_JSON: &str = r#"{
+    "apiVersion": "v1",
+    "items": [
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-04-20T08:02:11Z",
+                "generateName": "web-6b7c9d8f5c-",
+                "labels": {"app": "web", "pod-template-hash": "6b7c9d8f5c"},
+                "name": "web-6b7c9d8f5c-k2x9p",
+                "namespace": "default",
+                "ownerReferences": [
+                    {"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "ReplicaSet", "name": "web-6b7c9d8f5c", "uid": "8d1e6f0a-5b2c-4e7d-9a31-0c4f2b7e9d15"}
+                ],
+                "uid": "3f9c2d41-8b6e-4a7f-9d25-6c1e0b7a4f83"
+            },
+            "spec": {"nodeName": "kind-worker"},
+            "status": {"phase": "Running"}
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {
+                "creationTimestamp": "2026-04-20T09:14:04Z",
+                "generateName": "web-7d4f8b9c6d-",
+                "labels": {"app": "web", "pod-template-hash": "7d4f8b9c6d"},
+                "name": "web-7d4f8b9c6d-m3n8q",
+                "namespace": "default",
+                "ownerReferences": [
+                    {"apiVersion": "apps/v1", "blockOwnerDeletion": true, "controller": true, "kind": "ReplicaSet", "name": "web-7d4f8b9c6d", "uid": "f27c4a90-3e6b-41d8-b5a2-6d9e0c1f7a38"}
+                ],
+                "uid": "e2b7a9c5-1d43-4f0e-8a6b-93c5d2f1e874"
+            },
+            "spec": {"nodeName": "kind-worker"},
+            "status": {"phase": "Running"}
+        }
+    ],
+    "kind": "List",
+    "metadata": {"resourceVersion": ""}
+}
+"#;
+
+#[test]
+fn owners_from_kubectl_json_name_each_pods_controller_and_workload() {
+    // kubectl JSON saved beside the node directories: each Pod's answer
+    // names its controller, audit groups both ReplicaSets' Pods under their
+    // Deployment, and the stop itself is told as without it.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    copy_dir(&fixtures().join("rollout-no-prestop"), &root);
+    let without = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    std::fs::write(root.join("pods.json"), ROLLOUT_PODS_JSON).unwrap();
+    let with = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+    let owners = |v: &Value| -> BTreeMap<String, Value> {
+        v["pods"].as_array().unwrap().iter().map(|p| (p["name"].as_str().unwrap_or("?").to_string(), p["owner"].clone())).collect()
+    };
+    let rs = |name: &str| serde_json::json!({"kind": "ReplicaSet", "name": name});
+    assert_eq!(
+        owners(&with),
+        BTreeMap::from([
+            ("web-6b7c9d8f5c-k2x9p".to_string(), rs("web-6b7c9d8f5c")),
+            ("web-7d4f8b9c6d-m3n8q".to_string(), rs("web-7d4f8b9c6d"))
+        ])
+    );
+    assert!(owners(&without).values().all(Value::is_null), "no API object, no owner");
+    let view = String::from_utf8(run(&["--pod", "default/web-6b7c9d8f5c-k2x9p", root.to_str().unwrap()])).unwrap();
+    assert!(view.lines().next().unwrap_or("").ends_with("owner ReplicaSet/web-6b7c9d8f5c"), "{view}");
+    let stopped = |v: &Value| v["pods"].as_array().unwrap().iter().find(|p| p["name"] == "web-6b7c9d8f5c-k2x9p").cloned().unwrap();
+    for field in ["outcome", "duration_s", "stages", "findings", "containers", "deletion"] {
+        assert_eq!(stopped(&with)[field], stopped(&without)[field], "{field}");
+    }
+    let workloads: Vec<(String, u64)> = with["stats"]["by_workload"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["key"].as_str().unwrap().to_string(), g["pods"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(workloads, [("default/web".to_string(), 1)], "one Deployment (the running Pod is not a stop)");
+    assert_eq!(pods_by_key(&json(&["analyze", "-o", "json", root.to_str().unwrap()]), "fleet"), pods_by_key(&with, "fleet"));
+    let merged = merged_shards(d.path(), "owners", 2, &[root.to_str().unwrap()]);
+    assert_eq!(merged["stats"], with["stats"]);
+    assert_eq!(owners(&merged), owners(&with), "jsonl keeps the owner for merge");
+}
+
 #[test]
 fn archive_with_inputs_of_no_node_gives_the_directory_answer() {
     // An API audit log beside the node directories, before or after them in

@@ -381,6 +381,7 @@ fn synthetic_pod(i: usize) -> PodReport {
         name: Some(format!("web-{}-7b6bd9b949-{:05x}", i % 50, i * 7919 % 0xfffff)),
         uid: Some(format!("{:08x}-c432-40fc-8024-{:012x}", i * 2654435761 % 0xffff_ffff, i)),
         node: Some(node.clone()),
+        owner: None,
         grace_period_s: Some(grace),
         deletion: Some(Deletion { at: Some(base), by: None, user_agent: None, reason: "scale_down", requested_grace_s: None }),
         outcome: if killed { Outcome::Sigkill } else { Outcome::Graceful },

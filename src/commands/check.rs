@@ -10,11 +10,11 @@
 
 use super::common;
 use crate::cli::{CheckArgs, CommonArgs, OutputFormat};
-use crate::model::{FindingKind, PodReport, Report, Stage, SCHEMA};
+use crate::model::{FindingKind, Owner, PodReport, Report, Stage, SCHEMA};
 use crate::report::github::{self, Level, Problem};
 use crate::report::junit;
 use crate::report::{self, delete_to_exit, sanitize, RenderOptions};
-use crate::stats::workload_of;
+use crate::stats::workload;
 use crate::time::Instant;
 use globset::{Glob, GlobMatcher};
 use serde::Deserialize;
@@ -148,8 +148,9 @@ fn read_allow_file(path: &str) -> Result<Vec<AllowRule>, String> {
 // ---------------------------------------------------------------- baseline
 
 /// Who a problem belongs to across e2e runs: Pod names change between runs
-/// (ReplicaSet hashes, Job suffixes), so the namespace and the workload name
-/// ([`workload_of`]) identify it. Unnamed Pods fall back to their UID or
+/// (ReplicaSet hashes, Job suffixes), so the namespace and the workload
+/// ([`workload`]: the owning controller's, else the one the name shows)
+/// identify it. Unnamed Pods fall back to their UID or
 /// container ID, which only match the same run.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct PodKey {
@@ -158,9 +159,9 @@ struct PodKey {
 }
 
 impl PodKey {
-    fn new(namespace: Option<&str>, name: Option<&str>, uid: Option<&str>, container_id: Option<&str>) -> PodKey {
-        let workload = match (name, uid, container_id) {
-            (Some(n), _, _) => workload_of(n),
+    fn new(namespace: Option<&str>, owner: Option<&Owner>, name: Option<&str>, uid: Option<&str>, container_id: Option<&str>) -> PodKey {
+        let workload = match (workload(owner, name), uid, container_id) {
+            (Some(w), _, _) => w,
             (None, Some(u), _) => format!("uid:{u}"),
             (None, None, Some(id)) => format!("container:{}", report::short_id(id)),
             _ => "?".to_string(),
@@ -170,7 +171,7 @@ impl PodKey {
 
     fn of(p: &PodReport) -> PodKey {
         let cid = p.containers.iter().find_map(|c| c.id.as_deref());
-        PodKey::new(p.namespace.as_deref(), p.name.as_deref(), p.uid.as_deref(), cid)
+        PodKey::new(p.namespace.as_deref(), p.owner.as_ref(), p.name.as_deref(), p.uid.as_deref(), cid)
     }
 }
 
@@ -192,6 +193,8 @@ struct BaselineDoc {
 #[derive(Deserialize)]
 struct BaselinePod {
     namespace: Option<String>,
+    #[serde(default)]
+    owner: Option<Owner>,
     name: Option<String>,
     uid: Option<String>,
     #[serde(default)]
@@ -234,7 +237,7 @@ impl Baseline {
         let mut b = Baseline { findings: HashSet::new(), stop_s: HashMap::new() };
         for p in pods {
             let cid = p.containers.iter().find_map(|c| c.id.as_deref());
-            let key = PodKey::new(p.namespace.as_deref(), p.name.as_deref(), p.uid.as_deref(), cid);
+            let key = PodKey::new(p.namespace.as_deref(), p.owner.as_ref(), p.name.as_deref(), p.uid.as_deref(), cid);
             for f in &p.findings {
                 b.findings.insert((key.clone(), f.container.clone(), f.kind.clone()));
             }
@@ -594,12 +597,16 @@ mod tests {
 
     #[test]
     fn workload_identity_survives_new_replicaset_hashes() {
-        let a = PodKey::new(Some("web"), Some("api-7b6bd9b949-9csb4"), Some("u1"), None);
-        let b = PodKey::new(Some("web"), Some("api-5d4f8c7b9d-x2k7q"), Some("u2"), None);
-        let c = PodKey::new(Some("other"), Some("api-5d4f8c7b9d-x2k7q"), Some("u2"), None);
+        let a = PodKey::new(Some("web"), None, Some("api-7b6bd9b949-9csb4"), Some("u1"), None);
+        let b = PodKey::new(Some("web"), None, Some("api-5d4f8c7b9d-x2k7q"), Some("u2"), None);
+        let c = PodKey::new(Some("other"), None, Some("api-5d4f8c7b9d-x2k7q"), Some("u2"), None);
         assert_eq!(a, b);
         assert_ne!(a, c);
-        assert_eq!(PodKey::new(None, None, Some("u1"), None).workload, "uid:u1");
+        assert_eq!(PodKey::new(None, None, None, Some("u1"), None).workload, "uid:u1");
+        // A named controller decides, also for names the API server cut short.
+        let rs = Owner { kind: "ReplicaSet".into(), name: "payments-reconciliation-worker-europe-west1-canary-blue-6b7c9d8f5c".into() };
+        let cut = PodKey::new(Some("shop"), Some(&rs), Some("payments-reconciliation-worker-europe-west1-canary-blue-6bk2x9p"), None, None);
+        assert_eq!(cut.workload, "payments-reconciliation-worker-europe-west1-canary-blue");
     }
 
     fn pod(ns: &str, name: &str) -> PodReport {
@@ -608,6 +615,7 @@ mod tests {
             name: Some(name.into()),
             uid: None,
             node: None,
+            owner: None,
             grace_period_s: None,
             deletion: None,
             outcome: crate::model::Outcome::Graceful,

@@ -102,6 +102,8 @@ pub struct PodTimeline {
     pub name: Option<String>,
     /// Node.
     pub node: Option<String>,
+    /// The controller that owns the Pod (kind, name), when an API object said.
+    pub owner: Option<(String, String)>,
     /// Kubernetes version of the node, when a version file says it.
     pub version: Option<String>,
     /// First `SyncLoop DELETE`.
@@ -191,7 +193,7 @@ fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
 /// input (in any order).
 pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> {
     for events in &mut lists {
-        events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. }));
+        events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. } | EventKind::PodOwner { .. }));
     }
     let events = by_time(&lists);
     let mut ident = Identity::build(&events);
@@ -250,6 +252,13 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> 
         }
     }
     out
+}
+
+/// Keeps the first owner the API objects name (a Pod's controller does not change).
+fn note_owner(tl: &mut PodTimeline, kind: &str, name: &str) {
+    if tl.owner.is_none() {
+        tl.owner = Some((kind.to_string(), name.to_string()));
+    }
 }
 
 fn first(slot: &mut Option<Mark>, m: Mark) {
@@ -313,9 +322,13 @@ fn container_mut<'a>(
 
 fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
     let Some(at) = e.at else {
-        // Identity-only facts without a time (e.g. a log file's path) still name containers.
-        if let EventKind::ContainerOfPod { container, name, .. } = &e.kind {
-            let _ = container_mut(tl, ident, container.as_ref(), name.as_ref(), None);
+        // Identity-only facts without a time (e.g. a log file's path) still name containers and owners.
+        match &e.kind {
+            EventKind::ContainerOfPod { container, name, .. } => {
+                let _ = container_mut(tl, ident, container.as_ref(), name.as_ref(), None);
+            }
+            EventKind::PodOwner { kind, name, .. } => note_owner(tl, kind, name),
+            _ => {}
         }
         return;
     };
@@ -323,6 +336,10 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
     let mut lifecycle = true;
     match &e.kind {
         EventKind::SandboxCreated { .. } | EventKind::SandboxSeen { .. } | EventKind::PodAdded { .. } => lifecycle = false,
+        EventKind::PodOwner { kind, name, .. } => {
+            note_owner(tl, kind, name);
+            lifecycle = false;
+        }
         EventKind::ContainerCreated { container, name, .. } => {
             let _ = container_mut(tl, ident, Some(container), Some(name), Some(at));
             lifecycle = false;

@@ -2,7 +2,7 @@
 //! line) → who asked for a Pod's deletion, when and why; EndpointSlice
 //! updates with their times; the kubelet's final delete (removal).
 
-use super::kube_json::{endpoint_slice, slice_deleted, time_field, ApiState, Timed};
+use super::kube_json::{endpoint_slice, owner_of, pod_ref_of, slice_deleted, time_field, ApiState, Timed};
 use crate::event::{EventKind, PodRef};
 use serde_json::Value;
 
@@ -28,6 +28,15 @@ pub fn parse(v: &Value, st: &mut ApiState) -> Vec<Timed> {
     let done = time_field(v.get("stageTimestamp")).or(received);
     let req = v.get("requestObject");
     let resp = v.get("responseObject");
+    if field("resource") == Some("pods") && field("subresource").is_none() {
+        // A Pod in the request or response (level RequestResponse) names its controller.
+        if let Some(object) = [resp, req].into_iter().flatten().find(|o| o.get("kind").and_then(Value::as_str) == Some("Pod")) {
+            let mut pod = pod_ref_of(object);
+            pod.namespace = pod.namespace.or_else(|| field("namespace").map(str::to_string));
+            pod.name = pod.name.or_else(|| field("name").map(str::to_string));
+            out.extend(owner_of(object, &pod).map(|owner| (done, owner)));
+        }
+    }
 
     match (field("resource"), field("subresource"), verb) {
         (Some("pods"), None, "delete") => {
@@ -140,6 +149,23 @@ mod tests {
     fn controller_scale_down() {
         let out = parse(&audit("delete", "system:serviceaccount:kube-system:replicaset-controller", None, ""), &mut ApiState::default());
         assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: "scale_down", .. }));
+    }
+
+    #[test]
+    fn a_deleted_pods_object_names_its_controller() {
+        let v = audit(
+            "delete",
+            "system:serviceaccount:kube-system:replicaset-controller",
+            None,
+            r#","responseObject":{"kind":"Pod","apiVersion":"v1","metadata":{"name":"term-demo","namespace":"default","uid":"u1","ownerReferences":[{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"term-demo-6b7c9d8f5c","uid":"r1","controller":true,"blockOwnerDeletion":true}]}}"#,
+        );
+        let out = parse(&v, &mut ApiState::default());
+        let (at, owner) = out.iter().find(|(_, k)| matches!(k, EventKind::PodOwner { .. })).expect("an owner fact");
+        assert!(
+            matches!(owner, EventKind::PodOwner { pod, kind, name } if kind == "ReplicaSet" && name == "term-demo-6b7c9d8f5c" && pod.uid.as_deref() == Some("u1") && pod.name.as_deref() == Some("term-demo"))
+        );
+        assert_eq!(at.unwrap().nanos, 9_000_000, "known once the response is complete");
+        assert!(out.iter().any(|(_, k)| matches!(k, EventKind::DeletionRequested { reason: "scale_down", .. })));
     }
 
     #[test]

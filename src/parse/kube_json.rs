@@ -84,12 +84,23 @@ pub fn time_field(v: Option<&Value>) -> Option<Stamp> {
     parse_rfc3339_prefix(text).map(|(st, _)| st).filter(Stamp::is_complete)
 }
 
-fn pod_ref_of(meta_owner: &Value) -> PodRef {
+/// The Pod an object's `metadata` names.
+pub(super) fn pod_ref_of(meta_owner: &Value) -> PodRef {
     PodRef {
         namespace: s(meta_owner, "/metadata/namespace").map(str::to_string),
         name: s(meta_owner, "/metadata/name").map(str::to_string),
         uid: s(meta_owner, "/metadata/uid").map(str::to_string),
     }
+}
+
+/// The Pod's managing controller, from a Pod object's
+/// `metadata.ownerReferences` (the entry with `controller: true`): a fact
+/// about the Pod `pod`.
+pub fn owner_of(pod_object: &Value, pod: &PodRef) -> Option<EventKind> {
+    let owners = pod_object.pointer("/metadata/ownerReferences")?.as_array()?;
+    let owner = owners.iter().find(|o| o.get("controller").and_then(Value::as_bool) == Some(true))?;
+    let (kind, name) = (owner.get("kind")?.as_str()?, owner.get("name")?.as_str()?);
+    (!kind.is_empty() && !name.is_empty()).then(|| EventKind::PodOwner { pod: pod.clone(), kind: kind.to_string(), name: name.to_string() })
 }
 
 fn pod(v: &Value, out: &mut Vec<Timed>) {
@@ -99,6 +110,9 @@ fn pod(v: &Value, out: &mut Vec<Timed>) {
     }
     let created = time_field(v.pointer("/metadata/creationTimestamp"));
     out.push((created, EventKind::ContainerOfPod { pod: pod.clone(), container: None, name: None }));
+    if let Some(owner) = owner_of(v, &pod) {
+        out.push((created, owner));
+    }
     if let Some(node) = s(v, "/spec/nodeName") {
         out.push((created, EventKind::NodeOfPod { pod: pod.clone(), node: node.to_string() }));
     }
@@ -282,6 +296,30 @@ mod tests {
         let (at, k) = out.iter().find(|(_, k)| matches!(k, EventKind::DeletionRequested { .. })).unwrap();
         assert_eq!(at.unwrap().resolve(0, &Default::default()).unwrap().to_string(), "2026-04-16T11:53:40Z");
         assert!(matches!(k, EventKind::DeletionRequested { grace_s: Some(30), reason: "delete", .. }));
+    }
+
+    #[test]
+    fn pod_owner_is_the_controller_reference() {
+        let pod = |owners: &str| -> Vec<Timed> {
+            let v: Value = serde_json::from_str(&format!(
+                r#"{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"web-6b7c9d8f5c-k2x9p","namespace":"default","uid":"u1","creationTimestamp":"2026-04-20T09:10:00Z","ownerReferences":{owners}}},"spec":{{"nodeName":"kind-worker"}}}}"#
+            ))
+            .unwrap();
+            parse_object(&v, &mut ApiState::default())
+        };
+        let owners = |out: &[Timed]| -> Vec<(String, String)> {
+            out.iter()
+                .filter_map(|(_, k)| match k {
+                    EventKind::PodOwner { pod, kind, name } if pod.uid.as_deref() == Some("u1") => Some((kind.clone(), name.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        let rs = r#"{"apiVersion":"apps/v1","kind":"ReplicaSet","name":"web-6b7c9d8f5c","uid":"r1","controller":true,"blockOwnerDeletion":true}"#;
+        let other = r#"{"apiVersion":"v1","kind":"ConfigMap","name":"web-config","uid":"c1"}"#;
+        assert_eq!(owners(&pod(&format!("[{other},{rs}]"))), [("ReplicaSet".to_string(), "web-6b7c9d8f5c".to_string())]);
+        assert!(owners(&pod(&format!("[{other}]"))).is_empty(), "an owner that is not the controller does not manage the Pod");
+        assert!(owners(&pod("[]")).is_empty());
     }
 
     #[test]

@@ -495,6 +495,7 @@ mod tests {
             name: Some("term-demo-ignore".into()),
             uid: None,
             node: None,
+            owner: None,
             grace_period_s: grace,
             deletion: None,
             outcome: Outcome::Sigkill,

@@ -27,8 +27,9 @@ fn pod(p: &PodReport, opts: &RenderOptions) -> String {
     } else {
         p.outcome.name().to_string()
     };
+    let owner = p.owner.as_ref().map(|o| format!("  owner {}/{}", sanitize(&o.kind), sanitize(&o.name))).unwrap_or_default();
     out.push_str(&format!(
-        "Pod {}  uid {}  node {}\n",
+        "Pod {}  uid {}  node {}{owner}\n",
         sanitize(&p.display_name()),
         p.uid.as_deref().unwrap_or("?"),
         sanitize(p.node.as_deref().unwrap_or("?"))

@@ -172,6 +172,7 @@ mod tests {
             name: Some(name.into()),
             uid: None,
             node: Some("kind-control-plane".into()),
+            owner: None,
             grace_period_s: Some(30),
             deletion: None,
             outcome: Outcome::Graceful,
