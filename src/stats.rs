@@ -59,6 +59,10 @@ pub struct GroupStats {
     pub stuck: usize,
     /// Delete → exit.
     pub delete_to_exit: Quantiles,
+    /// Delete → removal from the API.
+    pub delete_to_removed: Quantiles,
+    /// Share of the grace period used before the exit.
+    pub grace_used: Quantiles,
 }
 
 /// A grace-period recommendation for one workload.
@@ -262,18 +266,31 @@ fn workload_key(p: &PodReport) -> String {
     format!("{ns}/{}", workload(p.owner.as_ref(), p.name.as_deref()).as_deref().unwrap_or("?"))
 }
 
+/// Delete → exit, delete → removed and the share of the grace period used, of `pods`.
+fn durations(pods: &[&PodDigest]) -> (Quantiles, Quantiles, Quantiles) {
+    let (mut d_exit, mut d_removed, mut used) = (Vec::new(), Vec::new(), Vec::new());
+    for p in pods {
+        if let Some(x) = p.delete_to_exit {
+            d_exit.push(x);
+            if let Some(g) = p.grace_period_s.filter(|g| *g > 0) {
+                used.push(x / g as f64);
+            }
+        }
+        if let Some(r) = p.delete_to_removed {
+            d_removed.push(r);
+        }
+    }
+    (Quantiles::of(&d_exit), Quantiles::of(&d_removed), Quantiles::of(&used))
+}
+
 fn group(key: String, pods: &[&PodDigest]) -> GroupStats {
     let mut g = GroupStats { key, pods: pods.len(), ..GroupStats::default() };
-    let mut d = Vec::new();
     for p in pods {
         *g.outcomes.entry(p.outcome.name()).or_default() += 1;
         g.sigkills += usize::from(p.has(FindingKind::Sigkill));
         g.stuck += usize::from(p.outcome == Outcome::Stuck);
-        if let Some(x) = p.delete_to_exit {
-            d.push(x);
-        }
     }
-    g.delete_to_exit = Quantiles::of(&d);
+    (g.delete_to_exit, g.delete_to_removed, g.grace_used) = durations(pods);
     g
 }
 
@@ -298,25 +315,13 @@ pub fn compute_digests(all: &[PodDigest], top: usize) -> FleetStats {
     for k in FindingKind::ALL {
         s.findings.insert(k.name(), 0);
     }
-    let (mut d_exit, mut d_removed, mut used) = (Vec::new(), Vec::new(), Vec::new());
     for p in &stopped {
         *s.outcomes.entry(p.outcome.name()).or_default() += 1;
         for f in &p.findings {
             *s.findings.entry(f.name()).or_default() += 1;
         }
-        if let Some(x) = p.delete_to_exit {
-            d_exit.push(x);
-            if let Some(g) = p.grace_period_s.filter(|g| *g > 0) {
-                used.push(x / g as f64);
-            }
-        }
-        if let Some(r) = p.delete_to_removed {
-            d_removed.push(r);
-        }
     }
-    s.delete_to_exit = Quantiles::of(&d_exit);
-    s.delete_to_removed = Quantiles::of(&d_removed);
-    s.grace_used = Quantiles::of(&used);
+    (s.delete_to_exit, s.delete_to_removed, s.grace_used) = durations(&stopped);
     s.by_namespace = groups_by(&stopped, |p| &p.namespace);
     s.by_workload = groups_by(&stopped, |p| &p.workload);
     s.by_node = groups_by(&stopped, |p| &p.node);

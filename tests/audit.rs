@@ -120,7 +120,7 @@ fn generated_fleet_matches_analyze_and_its_statistics_add_up() {
         let groups = s[grouping].as_array().unwrap();
         assert!(groups.len() > 1, "{grouping}");
         let mut summed: BTreeMap<String, u64> = BTreeMap::new();
-        let (mut pods, mut timed) = (0, 0);
+        let (mut pods, mut timed) = (0, BTreeMap::<&str, u64>::new());
         for g in groups {
             let own = outcome_counts(&g["outcomes"]);
             assert_eq!(own.values().sum::<u64>(), g["pods"].as_u64().unwrap(), "{grouping} {}", g["key"]);
@@ -130,11 +130,19 @@ fn generated_fleet_matches_analyze_and_its_statistics_add_up() {
                 *summed.entry(k).or_default() += n;
             }
             pods += g["pods"].as_u64().unwrap();
-            timed += g["delete_to_exit"]["count"].as_u64().unwrap();
+            for q in ["delete_to_exit", "delete_to_removed", "grace_used"] {
+                *timed.entry(q).or_default() += g[q]["count"].as_u64().unwrap();
+                if g[q]["count"] != 0 {
+                    assert!(g[q]["p50"].as_f64() <= g[q]["p99"].as_f64() && g[q]["p99"].as_f64() <= g[q]["max"].as_f64());
+                    assert!(g[q]["max"].as_f64() <= s[q]["max"].as_f64(), "{grouping} {} {q}: no group beyond the fleet", g["key"]);
+                }
+            }
         }
         assert_eq!(pods, stopped, "{grouping}: every stopped Pod in one group");
         assert_eq!(summed, outcomes, "{grouping}: outcomes add up");
-        assert_eq!(timed, s["delete_to_exit"]["count"].as_u64().unwrap(), "{grouping}: delete→exit samples add up");
+        for (q, n) in timed {
+            assert_eq!(n, s[q]["count"].as_u64().unwrap(), "{grouping}: {q} samples add up");
+        }
     }
 }
 

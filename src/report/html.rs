@@ -354,14 +354,14 @@ fn recommendations(out: &mut String, s: &FleetStats) {
 fn groups(out: &mut String, title: &str, list: &[GroupStats]) {
     let open = if list.len() <= FOLD_ROWS { " open" } else { "" };
     let _ = write!(out, "<details class=\"groups\"{open}><summary>{title} ({})</summary><div class=\"scroll\">", list.len());
-    out.push_str("<table class=\"sortable grp\"><thead><tr><th>name</th><th>Pods</th><th>outcomes</th><th>SIGKILLs</th><th>stuck</th><th>p50</th><th>p90</th><th>p99</th><th>max</th></tr></thead><tbody>");
+    out.push_str("<table class=\"sortable grp\"><thead><tr><th>name</th><th>Pods</th><th>outcomes</th><th>SIGKILLs</th><th>stuck</th><th>exit p50</th><th>exit p90</th><th>exit p99</th><th>exit max</th><th>removed p99</th><th>grace used p99</th></tr></thead><tbody>");
     let f = |x: Option<f64>| x.map(human_secs).unwrap_or_else(|| "–".into());
     for g in list {
         let outcomes: Vec<String> = g.outcomes.iter().map(|(k, v)| format!("{v} {k}")).collect();
         let q = &g.delete_to_exit;
         let _ = write!(
             out,
-            "<tr><td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}</tr>",
+            "<tr><td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}<td>{}</tr>",
             escape(&g.key),
             g.pods,
             escape(&outcomes.join(", ")),
@@ -370,7 +370,9 @@ fn groups(out: &mut String, title: &str, list: &[GroupStats]) {
             f(q.p50),
             f(q.p90),
             f(q.p99),
-            f(q.max)
+            f(q.max),
+            f(g.delete_to_removed.p99),
+            g.grace_used.p99.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "–".into())
         );
     }
     out.push_str("</tbody></table></div></details>");

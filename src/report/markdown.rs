@@ -83,18 +83,23 @@ pub fn render_stats(stats: &FleetStats) -> String {
     let g = &stats.grace_used;
     let _ = writeln!(s, "| grace used | {} | {} | {} | {} | {} |\n", g.count, share(g.p50), share(g.p90), share(g.p99), share(g.max));
     for (title, groups) in [("namespace", &stats.by_namespace), ("workload", &stats.by_workload), ("node", &stats.by_node)] {
-        let _ = writeln!(s, "### By {title}\n\n| {title} | Pods | SIGKILL | stuck | p50 | p99 |\n|---|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            s,
+            "### By {title}\n\n| {title} | Pods | SIGKILL | stuck | exit p50 | exit p99 | removed p99 | grace used p99 |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+        );
         for gs in groups.iter() {
             let f = |x: Option<f64>| x.map(human_secs).unwrap_or_else(|| "-".into());
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 cell(&gs.key),
                 gs.pods,
                 gs.sigkills,
                 gs.stuck,
                 f(gs.delete_to_exit.p50),
-                f(gs.delete_to_exit.p99)
+                f(gs.delete_to_exit.p99),
+                f(gs.delete_to_removed.p99),
+                share(gs.grace_used.p99)
             );
         }
         let _ = writeln!(s);

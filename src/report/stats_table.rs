@@ -28,7 +28,7 @@ fn quantile_row(name: &str, q: &Quantiles, f: fn(Option<f64>) -> String) -> Vec<
 
 fn groups(title: &str, gs: &[GroupStats], opts: &RenderOptions) -> String {
     let mut t = table(opts);
-    t.set_header(vec![title, "PODS", "SIGKILL", "STUCK", "P50", "P99", "MAX"]);
+    t.set_header(vec![title, "PODS", "SIGKILL", "STUCK", "EXIT P50", "EXIT P99", "EXIT MAX", "REMOVED P99", "GRACE USED P99"]);
     for g in gs {
         t.add_row(vec![
             Cell::new(sanitize(&g.key)),
@@ -38,6 +38,8 @@ fn groups(title: &str, gs: &[GroupStats], opts: &RenderOptions) -> String {
             Cell::new(secs(g.delete_to_exit.p50)),
             Cell::new(secs(g.delete_to_exit.p99)),
             Cell::new(secs(g.delete_to_exit.max)),
+            Cell::new(secs(g.delete_to_removed.p99)),
+            Cell::new(share(g.grace_used.p99)),
         ]);
     }
     t.to_string()
