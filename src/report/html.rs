@@ -12,7 +12,7 @@
 //! network, so even a missed escape could not run script.
 
 use super::lanes::{self, Chart, LaneKind, Tone, STAGES};
-use super::{delete_to_exit, human_secs, sanitize, short_id};
+use super::{delete_to_exit, human_secs, percent, sanitize, short_id};
 use crate::model::{Outcome, PodReport, Report};
 use crate::stats::{FleetStats, GroupStats, Offender, Quantiles};
 use base64::Engine as _;
@@ -301,7 +301,7 @@ fn stats_section(out: &mut String, s: &FleetStats) {
 
 fn quantile_row(out: &mut String, label: &str, q: &Quantiles, share: bool) {
     let f = |x: Option<f64>| match x {
-        Some(v) if share => format!("{:.0}%", v * 100.0),
+        Some(v) if share => percent(v),
         Some(v) => human_secs(v),
         None => "–".into(),
     };
@@ -372,7 +372,7 @@ fn groups(out: &mut String, title: &str, list: &[GroupStats]) {
             f(q.p99),
             f(q.max),
             f(g.delete_to_removed.p99),
-            g.grace_used.p99.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "–".into())
+            g.grace_used.p99.map(percent).unwrap_or_else(|| "–".into())
         );
     }
     out.push_str("</tbody></table></div></details>");

@@ -1,6 +1,6 @@
 //! `-o markdown`: a report to paste into an issue, a PR or a CI summary.
 
-use super::{delete_to_exit, human_secs};
+use super::{delete_to_exit, human_secs, percent};
 use crate::model::Report;
 use crate::stats::FleetStats;
 use std::fmt::Write;
@@ -79,7 +79,7 @@ pub fn render_stats(stats: &FleetStats) -> String {
     let _ = writeln!(s, "| Duration | n | p50 | p90 | p99 | max |\n|---|---:|---:|---:|---:|---:|");
     let _ = writeln!(s, "| delete → exit | {} |", q(&stats.delete_to_exit));
     let _ = writeln!(s, "| delete → removed | {} |", q(&stats.delete_to_removed));
-    let share = |x: Option<f64>| x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "-".into());
+    let share = |x: Option<f64>| x.map(percent).unwrap_or_else(|| "-".into());
     let g = &stats.grace_used;
     let _ = writeln!(s, "| grace used | {} | {} | {} | {} | {} |\n", g.count, share(g.p50), share(g.p90), share(g.p99), share(g.max));
     for (title, groups) in [("namespace", &stats.by_namespace), ("workload", &stats.by_workload), ("node", &stats.by_node)] {

@@ -76,6 +76,11 @@ pub fn human_secs(s: f64) -> String {
     }
 }
 
+/// A share (1.0 = all) as a whole percentage (`48%`), as the grace period used is shown.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
 /// From the stop request (delete, or first stage) to the last container exit.
 pub fn delete_to_exit(p: &PodReport) -> Option<f64> {
     let start = p.stage_at(Stage::DeleteRequested).or_else(|| p.stages.first().map(|s| s.at))?;

@@ -1,6 +1,6 @@
 //! `audit -o table`: the fleet statistics for a terminal.
 
-use super::{human_secs, sanitize, RenderOptions};
+use super::{human_secs, percent, sanitize, RenderOptions};
 use crate::stats::{FleetStats, GroupStats, Quantiles};
 use comfy_table::{Cell, ContentArrangement, Table};
 use std::fmt::Write;
@@ -19,7 +19,7 @@ fn secs(x: Option<f64>) -> String {
 }
 
 fn share(x: Option<f64>) -> String {
-    x.map(|v| format!("{:.0}%", v * 100.0)).unwrap_or_else(|| "-".into())
+    x.map(percent).unwrap_or_else(|| "-".into())
 }
 
 fn quantile_row(name: &str, q: &Quantiles, f: fn(Option<f64>) -> String) -> Vec<Cell> {
