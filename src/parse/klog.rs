@@ -237,11 +237,12 @@ impl<'a> KvIter<'a> {
     /// The next pair with its value as written (quotes and escapes kept).
     fn next_raw(&mut self) -> Option<(&'a str, &'a str)> {
         let s = self.s.trim_start_matches(' ');
-        let eq = memchr::memchr(b'=', s.as_bytes())?;
-        let key = &s[..eq];
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-') {
+        // Keys are short: one pass finds the `=` and checks every byte before it.
+        let eq = s.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-'))?;
+        if eq == 0 || s.as_bytes()[eq] != b'=' {
             return None;
         }
+        let key = &s[..eq];
         let v = &s[eq + 1..];
         let used = match v.as_bytes() {
             [b'"', ..] => quoted_len(v).unwrap_or(v.len()),
