@@ -57,7 +57,8 @@ pub struct GroupStats {
     pub sigkills: usize,
     /// Pods that ended `stuck`.
     pub stuck: usize,
-    /// Delete → exit.
+    /// Stop request → last container exit, of the Pods something asked to
+    /// stop (see [`crate::report::delete_to_exit`]).
     pub delete_to_exit: Quantiles,
     /// Delete → removal from the API.
     pub delete_to_removed: Quantiles,
@@ -104,7 +105,9 @@ pub struct FleetStats {
     pub outcomes: BTreeMap<&'static str, usize>,
     /// Findings per kind.
     pub findings: BTreeMap<&'static str, usize>,
-    /// Delete → exit of the last container.
+    /// Stop request → last container exit, of the Pods something asked to
+    /// stop: containers that exited on their own add no sample
+    /// (see [`crate::report::delete_to_exit`]).
     pub delete_to_exit: Quantiles,
     /// Delete → removal from the API.
     pub delete_to_removed: Quantiles,
@@ -204,7 +207,7 @@ pub struct PodDigest {
     pub findings: Vec<FindingKind>,
     /// Its grace period.
     pub grace_period_s: Option<i64>,
-    /// Stop request → last container exit.
+    /// Stop request → last container exit; none when nothing asked the Pod to stop.
     pub delete_to_exit: Option<f64>,
     /// Delete → removal from the API.
     pub delete_to_removed: Option<f64>,

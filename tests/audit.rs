@@ -90,6 +90,46 @@ fn outcome_counts(counts: &Value) -> BTreeMap<String, u64> {
     counts.as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap())).filter(|(_, n)| *n > 0).collect()
 }
 
+/// Stop times count Pods that something asked to stop: an API delete, or a
+/// stop the kubelet began itself. Containers that exited on their own (the
+/// OOM kill of 06, the crash of 26) took no stopping; counting them as 0 s
+/// stops pulled every percentile down.
+#[test]
+fn stop_time_statistics_leave_out_pods_nothing_asked_to_stop() {
+    let d = tempfile::tempdir().unwrap();
+    let real = fixtures().join("real");
+    for (node, file) in [
+        ("aks-oom", "06-aks-oom-kill-exec-bash.log"),
+        ("kind-crash", "26-kind1.31-container-crash-exit1-no-stop-request.log"),
+        ("aks-evict", "21-aks-memory-pressure-eviction.log"),
+        ("aks-probe", "05-aks-liveness-probe-kill.log"),
+    ] {
+        std::fs::create_dir_all(d.path().join(node)).unwrap();
+        std::fs::copy(real.join(file), d.path().join(node).join("kubelet.log")).unwrap();
+    }
+    let v = json(&["audit", "-o", "json", d.path().to_str().unwrap()]);
+    // The logs name their hosts, which name the nodes: one Pod on each.
+    let outcome_on: BTreeMap<&str, &str> =
+        v["pods"].as_array().unwrap().iter().map(|p| (p["node"].as_str().unwrap(), p["outcome"].as_str().unwrap())).collect();
+    let mut outcomes: Vec<&str> = outcome_on.values().copied().collect();
+    outcomes.sort_unstable();
+    assert_eq!(outcomes, ["error_exit", "graceful", "oom_killed", "sigkill"]);
+    let stats = &v["stats"];
+    assert_eq!(stats["pods_stopped"], 4);
+    // The eviction (StopContainer 0.357 s before the exit) and the probe
+    // kill (30 s grace, then SIGKILL) were asked to stop; the other two were not.
+    assert_eq!(stats["delete_to_exit"]["count"], 2, "{}", stats["delete_to_exit"]);
+    assert_eq!(stats["delete_to_exit"]["p50"], 0.357);
+    assert_eq!(stats["delete_to_exit"]["max"], 30.19);
+    let samples_by_outcome: BTreeMap<&str, u64> = stats["by_node"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (outcome_on[g["key"].as_str().unwrap()], g["delete_to_exit"]["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(samples_by_outcome, BTreeMap::from([("error_exit", 0), ("graceful", 1), ("oom_killed", 0), ("sigkill", 1)]));
+}
+
 #[test]
 fn generated_fleet_matches_analyze_and_its_statistics_add_up() {
     // A generated fleet: several nodes, namespaces and workloads, every outcome.

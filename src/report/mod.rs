@@ -81,9 +81,15 @@ pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
-/// From the stop request (delete, or first stage) to the last container exit.
+/// From the stop request to the last container exit: the delete, or, for a
+/// stop the kubelet began itself (eviction, probe restart), the first stage
+/// when it comes before the exit in the lifecycle (preStop, StopContainer, the
+/// signal, …). None when nothing asked the Pod to stop: containers that
+/// exited on their own (an OOM kill, a crash, a finished Job) took no
+/// stopping, and a 0 s stop would pull every statistic of stop times down.
 pub fn delete_to_exit(p: &PodReport) -> Option<f64> {
-    let start = p.stage_at(Stage::DeleteRequested).or_else(|| p.stages.first().map(|s| s.at))?;
+    let first_before_exit = || p.stages.first().filter(|s| s.stage < Stage::Exited).map(|s| s.at);
+    let start = p.stage_at(Stage::DeleteRequested).or_else(first_before_exit)?;
     let exit = p.containers.iter().filter_map(|c| c.exited_at).max()?;
     Some(start.secs_until(&exit))
 }
