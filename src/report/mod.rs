@@ -87,11 +87,21 @@ pub fn percent(share: f64) -> String {
 /// signal, …). None when nothing asked the Pod to stop: containers that
 /// exited on their own (an OOM kill, a crash, a finished Job) took no
 /// stopping, and a 0 s stop would pull every statistic of stop times down.
+/// Likewise when the containers had exited before the request (a finished
+/// Job's Pod deleted later): there was nothing left to stop. An exit printed
+/// in whole seconds (API `finishedAt`) that falls in the request's second
+/// took no measurable time: 0 s, not a negative one.
 pub fn delete_to_exit(p: &PodReport) -> Option<f64> {
     let first_before_exit = || p.stages.first().filter(|s| s.stage < Stage::Exited).map(|s| s.at);
     let start = p.stage_at(Stage::DeleteRequested).or_else(first_before_exit)?;
     let exit = p.containers.iter().filter_map(|c| c.exited_at).max()?;
-    Some(start.secs_until(&exit))
+    let took = start.secs_until(&exit);
+    if took >= 0.0 {
+        return Some(took);
+    }
+    // The exit happened somewhere in the span its printed digits leave open.
+    let resolution = 10f64.powi(-i32::from(exit.digits));
+    (-took < resolution).then_some(0.0)
 }
 
 /// ANSI colour for an outcome (only used when colour is on).
@@ -107,6 +117,28 @@ pub fn outcome_color(o: Outcome) -> comfy_table::Color {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Pod deleted at 10:00:00.6 whose last container exited at `exit`.
+    fn deleted_at_600ms_exited(exit: &str) -> PodReport {
+        serde_json::from_str(&format!(
+            r#"{{"namespace":"ns","name":"p","uid":null,"node":null,"grace_period_s":30,"deletion":null,"outcome":"graceful",
+                "duration_s":null,"findings":[],
+                "containers":[{{"name":"c","id":null,"stop_signal":null,"prestop_s":null,"stop_timeout_s":null,"exit_code":0,"exited_at":"{exit}"}}],
+                "stages":[{{"stage":"delete_requested","at":"2025-03-16T10:00:00.600000Z","container":null,"source":"kubelet.log:1"}}]}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn stop_time_runs_from_the_request_to_the_exit_and_is_never_negative() {
+        assert_eq!(delete_to_exit(&deleted_at_600ms_exited("2025-03-16T10:00:02.100000Z")), Some(1.5));
+        // finishedAt prints whole seconds: 10:00:00Z is an exit within that second.
+        assert_eq!(delete_to_exit(&deleted_at_600ms_exited("2025-03-16T10:00:00Z")), Some(0.0));
+        // Exited before the delete came: nothing was left to stop.
+        assert_eq!(delete_to_exit(&deleted_at_600ms_exited("2025-03-16T09:59:59Z")), None);
+        assert_eq!(delete_to_exit(&deleted_at_600ms_exited("2025-03-16T10:00:00.500000Z")), None);
+        assert_eq!(delete_to_exit(&deleted_at_600ms_exited("2025-03-16T09:00:00.600000Z")), None);
+    }
 
     #[test]
     fn escapes_terminal_sequences() {
