@@ -437,7 +437,7 @@ impl<R: Read> Read for CountingReader<R> {
     }
 }
 
-/// Reads the decompressed chunks the producer thread of [`open_stream`] sends.
+/// Reads the decompressed chunks the producer thread of `open_stream` sends.
 pub struct ChannelReader {
     rx: mpsc::Receiver<io::Result<Vec<u8>>>,
     /// Where read chunks go back to the decompressing thread.

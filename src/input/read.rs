@@ -52,7 +52,7 @@ pub struct FileResult {
 const BUF_SIZE: usize = 256 * 1024;
 
 /// Read buffer for an input of `len` bytes: no larger than the input (most
-/// files of a node are small Pod logs), at most [`BUF_SIZE`].
+/// files of a node are small Pod logs), at most 256 KiB.
 pub fn buffer_size(len: u64) -> usize {
     usize::try_from(len).unwrap_or(BUF_SIZE).saturating_add(1).clamp(4096, BUF_SIZE)
 }

@@ -136,7 +136,7 @@ impl Plot<'_> {
     }
 }
 
-/// The compact lane chart: a time axis of about [`PLOT_WIDTH`] columns, one
+/// The compact lane chart: a time axis of about 60 columns, one
 /// row per lane, `|` at the grace deadline, each lane's summary at its right.
 pub fn lane_chart(p: &PodReport, chart: &Chart, opts: &RenderOptions) -> String {
     let labels: Vec<String> = chart.lanes.iter().map(|l| cut(&sanitize(&l.label()), LABEL_MAX)).collect();
