@@ -99,6 +99,7 @@ pub fn assess(tl: &PodTimeline, src: &Sources) -> PodReport {
         deletion: deletion(tl),
         outcome,
         duration_s,
+        logs_end: tl.logs_end,
         containers: tl
             .containers
             .iter()

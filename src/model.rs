@@ -357,6 +357,11 @@ pub struct PodReport {
     pub outcome: Outcome,
     /// From the stop request to removal (or the last exit).
     pub duration_s: Option<f64>,
+    /// When the logs of the Pod's node end (their last line): how far they
+    /// could see. A Pod still not removed then has been terminating at
+    /// least this long since its delete, which ranks the stuck ones.
+    #[serde(default)]
+    pub logs_end: Option<Instant>,
     /// Per container.
     pub containers: Vec<ContainerReport>,
     /// Steps in time order.

@@ -124,7 +124,8 @@ pub struct FleetStats {
     pub top_sigkill: Vec<Offender>,
     /// Pods with the longest stops.
     pub top_longest: Vec<Offender>,
-    /// Pods stuck terminating (by node first).
+    /// Pods stuck terminating, longest first: seconds from the stop request
+    /// to the end of their node's logs, still not removed.
     pub top_stuck: Vec<Offender>,
     /// Grace-period and preStop advice per workload.
     pub recommendations: Vec<Recommendation>,
@@ -219,8 +220,10 @@ pub struct PodDigest {
     pub prestop_seen: bool,
     /// The longest preStop hook of its containers.
     pub prestop_max_s: Option<f64>,
-    /// Total stop duration (stuck Pods: how long so far).
-    pub duration_s: Option<f64>,
+    /// How long the Pod had been terminating, unremoved, when its node's
+    /// logs end: from the stop request (or its first stage) to the logs'
+    /// last line. None when it was removed or either end is unknown.
+    pub unremoved_s: Option<f64>,
 }
 
 impl PodDigest {
@@ -243,7 +246,7 @@ impl PodDigest {
             deleted: delete.is_some(),
             prestop_seen: prestop_max_s.is_some() || p.stage_at(Stage::PrestopStarted).is_some(),
             prestop_max_s,
-            duration_s: p.duration_s,
+            unremoved_s: unremoved(p),
         }
     }
 
@@ -267,6 +270,15 @@ pub fn workload(owner: Option<&Owner>, name: Option<&str>) -> Option<String> {
 fn workload_key(p: &PodReport) -> String {
     let ns = p.namespace.as_deref().unwrap_or("?");
     format!("{ns}/{}", workload(p.owner.as_ref(), p.name.as_deref()).as_deref().unwrap_or("?"))
+}
+
+/// How long a Pod not removed had been terminating when its node's logs end.
+fn unremoved(p: &PodReport) -> Option<f64> {
+    if p.stage_at(Stage::Removed).is_some() {
+        return None;
+    }
+    let start = p.stage_at(Stage::DeleteRequested).or_else(|| p.stages.first().map(|s| s.at))?;
+    Some(start.secs_until(&p.logs_end?)).filter(|s| *s >= 0.0)
 }
 
 /// Delete → exit, delete → removed and the share of the grace period used, of `pods`.
@@ -339,13 +351,15 @@ pub fn compute_digests(all: &[PodDigest], top: usize) -> FleetStats {
     longest.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.key.cmp(&b.key)));
     longest.truncate(top);
     s.top_longest = longest;
-    let mut stuck: Vec<Offender> = stopped
+    // Longest terminating first; a Pod whose wait cannot be timed comes last.
+    let mut stuck: Vec<(Option<f64>, String)> = stopped
         .iter()
         .filter(|p| p.outcome == Outcome::Stuck)
-        .map(|p| Offender { key: format!("{} on {}", p.display_name, p.node), value: p.duration_s.unwrap_or(0.0) })
+        .map(|p| (p.unremoved_s.map(round3), format!("{} on {}", p.display_name, p.node)))
         .collect();
-    stuck.sort_by(|a, b| a.key.cmp(&b.key));
+    stuck.sort_by(|a, b| b.0.unwrap_or(f64::NEG_INFINITY).total_cmp(&a.0.unwrap_or(f64::NEG_INFINITY)).then(a.1.cmp(&b.1)));
     stuck.truncate(top);
+    let stuck: Vec<Offender> = stuck.into_iter().map(|(value, key)| Offender { key, value: value.unwrap_or(0.0) }).collect();
     s.top_stuck = stuck;
     s.recommendations = recommendations(&stopped);
     s

@@ -184,6 +184,31 @@ fn generated_fleet_matches_analyze_and_its_statistics_add_up() {
             assert_eq!(n, s[q]["count"].as_u64().unwrap(), "{grouping}: {q} samples add up");
         }
     }
+    // Stuck Pods rank by how long they had been terminating when the logs
+    // end: the seconds their stuck_terminating finding states.
+    let waited: BTreeMap<String, f64> = report["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["findings"].as_array().unwrap().iter().map(move |f| (p, f)))
+        .filter(|(_, f)| f["kind"] == "stuck_terminating")
+        .map(|(p, f)| {
+            let says = f["message"].as_str().unwrap();
+            let secs = says.split("not removed ").nth(1).and_then(|r| r.split(" s ").next()).unwrap().parse().unwrap();
+            (format!("{}/{} on {}", p["namespace"].as_str().unwrap(), p["name"].as_str().unwrap(), p["node"].as_str().unwrap()), secs)
+        })
+        .collect();
+    let top = s["top_stuck"].as_array().unwrap();
+    assert!(!top.is_empty() && waited.len() >= top.len(), "{} stuck findings, {} listed", waited.len(), top.len());
+    let longest = waited.values().copied().fold(0.0, f64::max);
+    assert!((top[0]["value"].as_f64().unwrap() - longest).abs() <= 0.5, "the longest wait comes first: {} against {longest}", top[0]);
+    for pair in top.windows(2) {
+        assert!(pair[0]["value"].as_f64() >= pair[1]["value"].as_f64(), "longest first: {pair:?}");
+    }
+    for o in top {
+        let says = waited[o["key"].as_str().unwrap()];
+        assert!((o["value"].as_f64().unwrap() - says).abs() <= 0.5, "{o} against its finding's {says} s");
+    }
 }
 
 #[test]

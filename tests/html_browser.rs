@@ -386,6 +386,7 @@ fn synthetic_pod(i: usize) -> PodReport {
         deletion: Some(Deletion { at: Some(base), by: None, user_agent: None, reason: "scale_down", requested_grace_s: None }),
         outcome: if killed { Outcome::Sigkill } else { Outcome::Graceful },
         duration_s: Some(exit + 2.5),
+        logs_end: None,
         containers: vec![ContainerReport {
             name: Some("app".into()),
             id: Some(format!("{:064x}", i as u128 * 0x9e37_79b9_7f4a_7c15)),

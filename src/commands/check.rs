@@ -620,6 +620,7 @@ mod tests {
             deletion: None,
             outcome: crate::model::Outcome::Graceful,
             duration_s: None,
+            logs_end: None,
             containers: vec![],
             stages: vec![],
             findings: vec![],

@@ -290,7 +290,7 @@ fn stats_section(out: &mut String, s: &FleetStats) {
     out.push_str("</tbody></table></div><div><h3>Top offenders</h3>");
     offenders(out, "most SIGKILLs (workloads)", &s.top_sigkill, false);
     offenders(out, "longest stops (Pods)", &s.top_longest, true);
-    offenders(out, "stuck terminating", &s.top_stuck, true);
+    offenders(out, "stuck terminating, when the logs end", &s.top_stuck, true);
     out.push_str("</div></div>");
     recommendations(out, s);
     groups(out, "By namespace", &s.by_namespace);

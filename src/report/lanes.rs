@@ -500,6 +500,7 @@ mod tests {
             deletion: None,
             outcome: Outcome::Sigkill,
             duration_s: None,
+            logs_end: None,
             containers: vec![ContainerReport {
                 name: Some("app".into()),
                 id: None,

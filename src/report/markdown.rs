@@ -104,9 +104,11 @@ pub fn render_stats(stats: &FleetStats) -> String {
         }
         let _ = writeln!(s);
     }
-    for (title, list, unit) in
-        [("Most SIGKILLs", &stats.top_sigkill, ""), ("Longest stops", &stats.top_longest, " s"), ("Stuck", &stats.top_stuck, " s")]
-    {
+    for (title, list, unit) in [
+        ("Most SIGKILLs", &stats.top_sigkill, ""),
+        ("Longest stops", &stats.top_longest, " s"),
+        ("Stuck, longest first (terminating, not removed, when the logs end)", &stats.top_stuck, " s"),
+    ] {
         if list.is_empty() {
             continue;
         }

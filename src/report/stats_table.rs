@@ -59,9 +59,11 @@ pub fn render(s: &FleetStats, opts: &RenderOptions) -> String {
     let _ = writeln!(out, "{}\n", groups("NAMESPACE", &s.by_namespace, opts));
     let _ = writeln!(out, "{}\n", groups("WORKLOAD", &s.by_workload, opts));
     let _ = writeln!(out, "{}\n", groups("NODE", &s.by_node, opts));
-    for (title, list, unit) in
-        [("Most SIGKILLs", &s.top_sigkill, ""), ("Longest stops", &s.top_longest, " s"), ("Stuck", &s.top_stuck, " s")]
-    {
+    for (title, list, unit) in [
+        ("Most SIGKILLs", &s.top_sigkill, ""),
+        ("Longest stops", &s.top_longest, " s"),
+        ("Stuck, longest first (terminating, not removed, when the logs end)", &s.top_stuck, " s"),
+    ] {
         if list.is_empty() {
             continue;
         }

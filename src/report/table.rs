@@ -177,6 +177,7 @@ mod tests {
             deletion: None,
             outcome: Outcome::Graceful,
             duration_s: None,
+            logs_end: None,
             containers: Vec::new(),
             stages: Vec::new(),
             findings: Vec::new(),
