@@ -66,14 +66,18 @@ pub fn stopped_by(p: &PodReport) -> String {
     s
 }
 
-/// Seconds as a short human string (`5.0s`, `1m05s`).
+/// Seconds as a short human string (`5.0s`, `1m05s`, `27h55m51s`).
 pub fn human_secs(s: f64) -> String {
     if s.abs() < 60.0 {
-        format!("{s:.1}s")
-    } else {
-        let total = s.round() as i64;
-        format!("{}m{:02}s", total / 60, total.rem_euclid(60))
+        return format!("{s:.1}s");
     }
+    let total = s.round() as i64;
+    if total.abs() < 3600 {
+        return format!("{}m{:02}s", total / 60, total.rem_euclid(60));
+    }
+    // Stuck Pods wait for hours: 27h55m51s, not 1675m51s.
+    let (sign, t) = if total < 0 { ("-", -total) } else { ("", total) };
+    format!("{sign}{}h{:02}m{:02}s", t / 3600, t / 60 % 60, t % 60)
 }
 
 /// A share (1.0 = all) as a whole percentage (`48%`), as the grace period used is shown.
@@ -150,5 +154,8 @@ mod tests {
     fn human_durations() {
         assert_eq!(human_secs(5.04), "5.0s");
         assert_eq!(human_secs(65.0), "1m05s");
+        assert_eq!(human_secs(3599.4), "59m59s");
+        assert_eq!(human_secs(100_551.4), "27h55m51s");
+        assert_eq!(human_secs(-3600.0), "-1h00m00s");
     }
 }
