@@ -197,12 +197,8 @@ impl Bins {
 }
 
 fn histogram(out: &mut String, report: &Report) {
-    let values: Vec<(f64, Outcome)> = report
-        .pods
-        .iter()
-        .filter(|p| p.outcome != Outcome::Running)
-        .filter_map(|p| delete_to_exit(p).map(|x| (x.max(0.0), p.outcome)))
-        .collect();
+    let values: Vec<(f64, Outcome)> =
+        report.pods.iter().filter(|p| p.outcome != Outcome::Running).filter_map(|p| delete_to_exit(p).map(|x| (x, p.outcome))).collect();
     if values.is_empty() {
         out.push_str("<p class=\"muted\">No delete → exit durations to plot.</p>");
         return;

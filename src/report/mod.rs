@@ -72,11 +72,11 @@ pub fn human_secs(s: f64) -> String {
         return format!("{s:.1}s");
     }
     let total = s.round() as i64;
-    if total.abs() < 3600 {
-        return format!("{}m{:02}s", total / 60, total.rem_euclid(60));
+    let (sign, t) = if total < 0 { ("-", -total) } else { ("", total) };
+    if t < 3600 {
+        return format!("{sign}{}m{:02}s", t / 60, t % 60);
     }
     // Stuck Pods wait for hours: 27h55m51s, not 1675m51s.
-    let (sign, t) = if total < 0 { ("-", -total) } else { ("", total) };
     format!("{sign}{}h{:02}m{:02}s", t / 3600, t / 60 % 60, t % 60)
 }
 
@@ -157,5 +157,6 @@ mod tests {
         assert_eq!(human_secs(3599.4), "59m59s");
         assert_eq!(human_secs(100_551.4), "27h55m51s");
         assert_eq!(human_secs(-3600.0), "-1h00m00s");
+        assert_eq!(human_secs(-65.0), "-1m05s");
     }
 }
