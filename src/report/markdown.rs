@@ -104,17 +104,13 @@ pub fn render_stats(stats: &FleetStats) -> String {
         }
         let _ = writeln!(s);
     }
-    for (title, list, unit) in [
-        ("Most SIGKILLs", &stats.top_sigkill, ""),
-        ("Longest stops", &stats.top_longest, " s"),
-        ("Stuck, longest first (terminating, not removed, when the logs end)", &stats.top_stuck, " s"),
-    ] {
+    for (title, list, value) in super::stats_table::offender_lists(stats) {
         if list.is_empty() {
             continue;
         }
         let _ = writeln!(s, "### {title}\n");
         for o in list.iter() {
-            let _ = writeln!(s, "- {}: {}{unit}", cell(&o.key), o.value);
+            let _ = writeln!(s, "- {}: {}", cell(&o.key), value(o.value));
         }
         let _ = writeln!(s);
     }

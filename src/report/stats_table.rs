@@ -1,7 +1,7 @@
 //! `audit -o table`: the fleet statistics for a terminal.
 
 use super::{human_secs, percent, sanitize, RenderOptions};
-use crate::stats::{FleetStats, GroupStats, Quantiles};
+use crate::stats::{FleetStats, GroupStats, Offender, Quantiles};
 use comfy_table::{Cell, ContentArrangement, Table};
 use std::fmt::Write;
 
@@ -45,6 +45,20 @@ fn groups(title: &str, gs: &[GroupStats], opts: &RenderOptions) -> String {
     t.to_string()
 }
 
+/// A top-offender list: its title, its entries and how a value reads.
+pub(super) type OffenderList<'a> = (&'static str, &'a [Offender], fn(f64) -> String);
+
+/// The three top-offender lists with their titles, and how each shows its
+/// value: a count as it is, seconds as the tables show durations (`1m14s`,
+/// `27h55m51s`; the JSON keeps them exact).
+pub(super) fn offender_lists(s: &FleetStats) -> [OffenderList<'_>; 3] {
+    [
+        ("Most SIGKILLs", &s.top_sigkill, |n| n.to_string()),
+        ("Longest stops", &s.top_longest, human_secs),
+        ("Stuck, longest first (terminating, not removed, when the logs end)", &s.top_stuck, human_secs),
+    ]
+}
+
 /// Renders the statistics as terminal tables.
 pub fn render(s: &FleetStats, opts: &RenderOptions) -> String {
     let mut out = String::new();
@@ -59,17 +73,13 @@ pub fn render(s: &FleetStats, opts: &RenderOptions) -> String {
     let _ = writeln!(out, "{}\n", groups("NAMESPACE", &s.by_namespace, opts));
     let _ = writeln!(out, "{}\n", groups("WORKLOAD", &s.by_workload, opts));
     let _ = writeln!(out, "{}\n", groups("NODE", &s.by_node, opts));
-    for (title, list, unit) in [
-        ("Most SIGKILLs", &s.top_sigkill, ""),
-        ("Longest stops", &s.top_longest, " s"),
-        ("Stuck, longest first (terminating, not removed, when the logs end)", &s.top_stuck, " s"),
-    ] {
+    for (title, list, value) in offender_lists(s) {
         if list.is_empty() {
             continue;
         }
         let _ = writeln!(out, "{title}:");
         for o in list {
-            let _ = writeln!(out, "  {:<50} {}{unit}", sanitize(&o.key), o.value);
+            let _ = writeln!(out, "  {:<50} {}", sanitize(&o.key), value(o.value));
         }
         out.push('\n');
     }
@@ -80,4 +90,26 @@ pub fn render(s: &FleetStats, opts: &RenderOptions) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offender_lists_read_as_counts_and_durations() {
+        let stats = FleetStats {
+            top_sigkill: vec![Offender { key: "shop/gateway".into(), value: 32.0 }],
+            top_longest: vec![Offender { key: "shop/api-0".into(), value: 73.581 }],
+            top_stuck: vec![Offender { key: "data/db-67 on kind-worker2".into(), value: 100551.404 }],
+            ..FleetStats::default()
+        };
+        let out = render(&stats, &RenderOptions::default());
+        let line = |key: &str| out.lines().find(|l| l.contains(key)).map(|l| l.split_whitespace().last().unwrap_or("").to_string());
+        assert_eq!(line("shop/gateway").as_deref(), Some("32"));
+        assert_eq!(line("shop/api-0").as_deref(), Some("1m14s"));
+        assert_eq!(line("kind-worker2").as_deref(), Some("27h55m51s"), "{out}");
+        let md = super::super::markdown::render_stats(&stats);
+        assert!(md.contains("- data/db-67 on kind-worker2: 27h55m51s"), "{md}");
+    }
 }
