@@ -379,13 +379,13 @@ fn recommendations(stopped: &[&PodDigest]) -> Vec<Recommendation> {
         let drains: Vec<f64> = pods.iter().filter_map(|p| p.delete_to_exit).collect();
         let q = Quantiles::of(&drains);
         let grace = pods.iter().filter_map(|p| p.grace_period_s).max();
-        let killed = pods.iter().any(|p| p.has(FindingKind::Sigkill) || p.has(FindingKind::GraceOverrun));
+        let killed = pods.iter().filter(|p| p.has(FindingKind::Sigkill) || p.has(FindingKind::GraceOverrun)).count();
         let prestop_missing = pods.iter().all(|p| !p.prestop_seen);
         let lags: Vec<f64> = pods.iter().filter_map(|p| p.endpoint_lag).collect();
         let lag = Quantiles::of(&lags).p99;
         let suggested = q.p99.map(|p99| {
             let need = (p99 * MARGIN).max(p99 + MARGIN_MIN_S).ceil() as i64;
-            if killed {
+            if killed > 0 {
                 need.max(grace.unwrap_or(0) * 2)
             } else {
                 need
@@ -395,7 +395,16 @@ fn recommendations(stopped: &[&PodDigest]) -> Vec<Recommendation> {
         let mut advice = Vec::new();
         if let (Some(sg), Some(g)) = (suggested, grace) {
             if sg > g {
-                advice.push(format!("raise terminationGracePeriodSeconds from {g} to at least {sg}"));
+                // Say where the number comes from: a SIGKILLed Pod shows only
+                // that it needed more than its grace, not how much more.
+                let why = match q.p99 {
+                    Some(p99) if killed == 0 || sg > g * 2 => format!("p99 of preStop + drain {p99:.1} s, with a margin"),
+                    _ => format!(
+                        "{killed} of its {} deleted Pods ran out of their grace period; what they needed is unknown, so twice the grace",
+                        pods.len()
+                    ),
+                };
+                advice.push(format!("raise terminationGracePeriodSeconds from {g} to at least {sg} ({why})"));
             }
         }
         if prestop_missing && lag.is_some() {
@@ -474,6 +483,46 @@ mod tests {
         assert_eq!(workload_of_owner(&owner("StatefulSet", "db")), "db");
         assert_eq!(workload_of_owner(&owner("DaemonSet", "fluentd-6b7c9d8f5c")), "fluentd-6b7c9d8f5c", "only ReplicaSets carry a hash");
         assert_eq!(workload_of_owner(&owner("ReplicaSet", "-6b7c9d8f5c")), "-6b7c9d8f5c");
+    }
+
+    #[test]
+    fn grace_advice_says_where_its_number_comes_from() {
+        let pod = |workload: &str, drain: f64, killed: bool| PodDigest {
+            display_name: String::new(),
+            namespace: "shop".into(),
+            workload: workload.into(),
+            node: "kind-worker".into(),
+            outcome: if killed { Outcome::Sigkill } else { Outcome::Graceful },
+            findings: if killed { vec![FindingKind::Sigkill] } else { vec![] },
+            grace_period_s: Some(30),
+            delete_to_exit: Some(drain),
+            delete_to_removed: None,
+            endpoint_lag: None,
+            deleted: true,
+            prestop_seen: true,
+            prestop_max_s: None,
+            unremoved_s: None,
+        };
+        let pods = [pod("shop/api", 28.0, false), pod("shop/api", 29.0, false), pod("shop/db", 30.2, true), pod("shop/db", 12.0, false)];
+        let advice: Vec<(String, Option<i64>, String)> =
+            recommendations(&pods.iter().collect::<Vec<_>>()).into_iter().map(|r| (r.workload, r.suggested_grace_s, r.advice)).collect();
+        assert_eq!(
+            advice,
+            [
+                (
+                    "shop/api".to_string(),
+                    Some(37),
+                    "raise terminationGracePeriodSeconds from 30 to at least 37 (p99 of preStop + drain 29.0 s, with a margin)".to_string()
+                ),
+                (
+                    "shop/db".to_string(),
+                    Some(60),
+                    "raise terminationGracePeriodSeconds from 30 to at least 60 (1 of its 2 deleted Pods ran out of their grace period; \
+                     what they needed is unknown, so twice the grace)"
+                        .to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
