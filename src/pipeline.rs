@@ -10,6 +10,7 @@ use crate::time::{Instant, YearResolver, Zone};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// How to read times.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +63,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     for (i, f) in files.iter_mut().enumerate() {
         f.renumber(i as u32);
     }
+    name_nodes_by_host(&mut files);
     let mut resolver = YearResolver::new(opts.year);
     resolver.add_span(opts.fallback_span);
     // Files of one node share their year anchors (a kubelet.log at -v=2
@@ -158,6 +160,57 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         .collect();
     let summary = Summary::of(&pods);
     Report { schema: SCHEMA, inputs, pods, summary, warnings }
+}
+
+/// One node, one name. A node directory's files name their node twice: by
+/// the directory (Pod logs, plain klog files) and by the host their journald
+/// lines print. kind names directories after the host; support bundles often
+/// use an instance ID or address, and the Pods of one node would then be
+/// split between two "nodes" with different log ends (and the version file
+/// would apply to only one). When a directory's files print exactly one
+/// host, the directory's facts, version and time span go under that host,
+/// the name the node's own logs (and the API) use.
+fn name_nodes_by_host(files: &mut [FileResult]) {
+    let mut hosts: HashMap<String, Vec<Arc<str>>> = HashMap::new();
+    for f in files.iter() {
+        let Some(dir) = &f.node_hint else { continue };
+        let seen = hosts.entry(dir.clone()).or_default();
+        let mut last: Option<&Arc<str>> = None;
+        for n in f.events.iter().filter_map(|e| e.node.as_ref()).chain(f.last_line.as_ref().map(|(n, _)| n)) {
+            // Facts of a file mostly share one name: compare each run once.
+            if last.is_some_and(|l| Arc::ptr_eq(l, n)) {
+                continue;
+            }
+            last = Some(n);
+            if **n != **dir && !seen.contains(n) {
+                seen.push(n.clone());
+            }
+        }
+    }
+    let host_of: HashMap<String, Arc<str>> = hosts
+        .into_iter()
+        .filter_map(|(dir, named)| match named.as_slice() {
+            [host] => Some((dir, host.clone())),
+            _ => None,
+        })
+        .collect();
+    if host_of.is_empty() {
+        return;
+    }
+    for f in files.iter_mut() {
+        let Some(host) = f.node_hint.as_ref().and_then(|d| host_of.get(d)) else { continue };
+        let Some(dir) = f.node_hint.replace(host.to_string()) else { continue };
+        for e in &mut f.events {
+            if e.node.as_deref() == Some(dir.as_str()) {
+                e.node = Some(host.clone());
+            }
+        }
+        if let Some((n, _)) = &mut f.last_line {
+            if **n == *dir {
+                *n = host.clone();
+            }
+        }
+    }
 }
 
 /// Keeps the latest log time of a node (`""` for facts of no known node).

@@ -707,3 +707,36 @@ fn node_less_inputs_in_two_directories_of_an_archive_cite_their_own_files() {
     tar_gz_ordered(&root, "fleet", &tgz, |rel| (rel.components().count(), rel.starts_with("kind-worker"), rel.to_path_buf()));
     assert_eq!(pods_by_key(&json(&["audit", "-o", "json", tgz.to_str().unwrap()]), "fleet"), expected);
 }
+
+#[test]
+fn node_directory_named_otherwise_than_its_host_is_still_one_node() {
+    // Support bundles name node directories by instance ID or address; the
+    // node's journald lines print its hostname. Its Pods' logs name only the
+    // directory. Both must be one node, as when the directory is named after the host.
+    let d = tempfile::tempdir().unwrap();
+    let kind = d.path().join("kind");
+    gen_archive::run(&gen_archive::Args { out: kind.clone(), pods: 80, seed: 11, nodes: 2, gzip: false }).unwrap();
+    let bundle = d.path().join("bundle");
+    copy_dir(&kind, &bundle);
+    std::fs::rename(bundle.join("kind-worker"), bundle.join("i-0a1b2c3d4e5f60718")).unwrap();
+    let answers = |root: &Path| -> (BTreeMap<String, String>, Vec<String>) {
+        let report = json(&["audit", "-o", "json", root.to_str().unwrap()]);
+        let text = serde_json::to_string(&report["pods"]).unwrap().replace(root.to_str().unwrap(), "ROOT");
+        let pods: Vec<Value> = serde_json::from_str(&text).unwrap();
+        let by_key = pods.iter().map(|p| (format!("{}/{}/{}", p["namespace"], p["name"], p["uid"]), p.to_string())).collect();
+        let nodes = report["stats"]["by_node"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap().to_string()).collect();
+        (by_key, nodes)
+    };
+    let (kind_pods, kind_nodes) = answers(&kind);
+    let (bundle_pods, bundle_nodes) = answers(&bundle);
+    assert_eq!(kind_nodes, ["kind-worker", "kind-worker2"]);
+    assert_eq!(bundle_nodes, kind_nodes, "one group per node, named as its logs name it");
+    let renamed: Vec<&String> = kind_pods.keys().filter(|k| bundle_pods.get(*k) != kind_pods.get(*k)).collect();
+    // Only the files' paths differ, and those are not in the Pods' answers
+    // except as evidence under the renamed directory.
+    for k in &renamed {
+        let fixed = bundle_pods[*k].replace("i-0a1b2c3d4e5f60718", "kind-worker");
+        assert_eq!(&fixed, &kind_pods[*k], "{k}");
+    }
+    assert_eq!(bundle_pods.len(), kind_pods.len());
+}
