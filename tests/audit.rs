@@ -740,3 +740,32 @@ fn node_directory_named_otherwise_than_its_host_is_still_one_node() {
     }
     assert_eq!(bundle_pods.len(), kind_pods.len());
 }
+
+#[test]
+fn node_less_runtime_facts_a_node_took_are_not_reported_again() {
+    // A bundle laid out by component rather than as kind's node directory:
+    // `kubelet/kubelet.log` marks a node, but the runtime's log and the Pod
+    // logs sit beside it in directories of no node. Their facts join that
+    // node's Pods; a sandbox teardown or a container stop that names no Pod
+    // must not come back as a Pod of its own from the node-less facts.
+    let d = tempfile::tempdir().unwrap();
+    let kind = d.path().join("kind");
+    gen_archive::run(&gen_archive::Args { out: kind.clone(), pods: 60, seed: 13, nodes: 2, gzip: false }).unwrap();
+    let node = kind.join("kind-worker");
+    let bundle = d.path().join("bundle");
+    std::fs::create_dir_all(bundle.join("kubelet")).unwrap();
+    std::fs::create_dir_all(bundle.join("containerd")).unwrap();
+    std::fs::copy(node.join("kubelet.log"), bundle.join("kubelet/kubelet.log")).unwrap();
+    std::fs::copy(node.join("containerd.log"), bundle.join("containerd/containerd-log.txt")).unwrap();
+    copy_dir(&node.join("pods"), &bundle.join("var_log/pods"));
+    let root = bundle.to_str().unwrap();
+    let audit = json(&["audit", "-o", "json", root]);
+    let analyze = json(&["analyze", "-o", "json", root]);
+    let nameless = |v: &Value| v["pods"].as_array().unwrap().iter().filter(|p| p["uid"].is_null() && p["name"].is_null()).count();
+    assert_eq!(nameless(&audit), nameless(&analyze), "Pods of no name or UID");
+    assert_eq!(pod_keys(&audit), pod_keys(&analyze));
+    for p in analyze["pods"].as_array().unwrap() {
+        let q = audit["pods"].as_array().unwrap().iter().find(|q| q["uid"] == p["uid"] && q["name"] == p["name"]).unwrap();
+        assert_eq!((&p["outcome"], &p["findings"], &p["stages"]), (&q["outcome"], &q["findings"], &q["stages"]), "{}", p["name"]);
+    }
+}

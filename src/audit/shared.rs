@@ -37,6 +37,10 @@ fn keys_of(e: &Event) -> Vec<String> {
     if let Some(id) = e.kind.runtime_id() {
         keys.push(format!("id {id}"));
     }
+    // The correlator joins a container to its sandbox by this fact: so must the join here.
+    if let crate::event::EventKind::ContainerCreated { sandbox, .. } = &e.kind {
+        keys.push(format!("id {sandbox}"));
+    }
     keys
 }
 
@@ -104,6 +108,11 @@ impl SharedFacts {
                 }
             }
         }
+        // Every fact with one of these keys is now part of this node's answer:
+        // the facts left for the Pods no node reported are the others.
+        if let Ok(mut claimed) = self.claimed.lock() {
+            claimed.extend(seen.into_iter().map(|k| format!("picked {k}")));
+        }
         let mut out = Vec::new();
         for (file, picks) in self.files.iter().zip(&picked) {
             if !picks.contains(&true) {
@@ -136,15 +145,26 @@ impl SharedFacts {
         }
     }
 
-    /// The node-less inputs themselves, to be correlated on their own once
-    /// every node is done; [`SharedFacts::unclaimed`] then keeps the Pods no
-    /// node reported.
+    /// The node-less facts no node took (see [`SharedFacts::for_node`]), to
+    /// be correlated on their own once every node is done;
+    /// [`SharedFacts::unclaimed`] then keeps the Pods no node reported.
+    /// (Facts a node took form no Pod of their own here: those without a
+    /// UID or name, a sandbox's teardown say, would be reported twice.)
     pub fn into_files(self) -> (Vec<FileResult>, HashSet<String>) {
         let claimed = match self.claimed.lock() {
             Ok(set) => set.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         };
-        (self.files, claimed)
+        let taken = |e: &Event| keys_of(e).iter().any(|k| claimed.contains(&format!("picked {k}")));
+        let files = self
+            .files
+            .into_iter()
+            .map(|mut f| {
+                f.events.retain(|e| !taken(e));
+                f
+            })
+            .collect();
+        (files, claimed)
     }
 
     /// True when no node reported this Pod of the node-less report (known
