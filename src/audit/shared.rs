@@ -20,6 +20,9 @@ pub struct SharedFacts {
     /// Pods some node reported (see [`SharedFacts::claim`]), shared with
     /// the larger sets [`SharedFacts::grown`] makes.
     claimed: Arc<Mutex<HashSet<String>>>,
+    /// Keys of the facts some node took (see [`SharedFacts::for_node`]),
+    /// shared like `claimed`.
+    taken: Arc<Mutex<HashSet<String>>>,
 }
 
 /// The keys a fact is joined by: its Pod's UID, its Pod's `namespace/name`
@@ -62,15 +65,15 @@ impl SharedFacts {
                 }
             }
         }
-        SharedFacts { files, by_key, claimed: Arc::default() }
+        SharedFacts { files, by_key, claimed: Arc::default(), taken: Arc::default() }
     }
 
     /// These facts and `more` (found later in an archive's stream), with the
-    /// same record of claimed Pods.
+    /// same record of claimed Pods and taken facts.
     pub fn grown(&self, more: Vec<FileResult>) -> SharedFacts {
         let mut files = self.files.clone();
         files.extend(more);
-        SharedFacts { claimed: self.claimed.clone(), ..SharedFacts::new(files) }
+        SharedFacts { claimed: self.claimed.clone(), taken: self.taken.clone(), ..SharedFacts::new(files) }
     }
 
     /// True when there are no node-less inputs.
@@ -110,8 +113,8 @@ impl SharedFacts {
         }
         // Every fact with one of these keys is now part of this node's answer:
         // the facts left for the Pods no node reported are the others.
-        if let Ok(mut claimed) = self.claimed.lock() {
-            claimed.extend(seen.into_iter().map(|k| format!("picked {k}")));
+        if let Ok(mut taken) = self.taken.lock() {
+            taken.extend(seen);
         }
         let mut out = Vec::new();
         for (file, picks) in self.files.iter().zip(&picked) {
@@ -151,16 +154,16 @@ impl SharedFacts {
     /// (Facts a node took form no Pod of their own here: those without a
     /// UID or name, a sandbox's teardown say, would be reported twice.)
     pub fn into_files(self) -> (Vec<FileResult>, HashSet<String>) {
-        let claimed = match self.claimed.lock() {
+        let copy = |set: &Mutex<HashSet<String>>| match set.lock() {
             Ok(set) => set.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         };
-        let taken = |e: &Event| keys_of(e).iter().any(|k| claimed.contains(&format!("picked {k}")));
+        let (claimed, taken) = (copy(&self.claimed), copy(&self.taken));
         let files = self
             .files
             .into_iter()
             .map(|mut f| {
-                f.events.retain(|e| !taken(e));
+                f.events.retain(|e| !keys_of(e).iter().any(|k| taken.contains(k)));
                 f
             })
             .collect();
