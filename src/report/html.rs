@@ -284,9 +284,11 @@ fn stats_section(out: &mut String, s: &FleetStats) {
     quantile_row(out, "delete → removed", &s.delete_to_removed, false);
     quantile_row(out, "grace period used", &s.grace_used, true);
     out.push_str("</tbody></table></div><div><h3>Top offenders</h3>");
-    offenders(out, "most SIGKILLs (workloads)", &s.top_sigkill, false);
-    offenders(out, "longest stops (Pods)", &s.top_longest, true);
-    offenders(out, "stuck terminating, when the logs end", &s.top_stuck, true);
+    // The lists and how their values read are the terminal's; the titles are the page's own.
+    let titles = ["most SIGKILLs (workloads)", "longest stops (Pods)", "stuck terminating, when the logs end"];
+    for ((_, list, value), title) in super::stats_table::offender_lists(s).into_iter().zip(titles) {
+        offenders(out, title, list, value);
+    }
     out.push_str("</div></div>");
     recommendations(out, s);
     groups(out, "By namespace", &s.by_namespace);
@@ -312,7 +314,7 @@ fn quantile_row(out: &mut String, label: &str, q: &Quantiles, share: bool) {
     );
 }
 
-fn offenders(out: &mut String, title: &str, list: &[Offender], secs: bool) {
+fn offenders(out: &mut String, title: &str, list: &[Offender], value: fn(f64) -> String) {
     let _ = write!(out, "<h4>{title}</h4>");
     if list.is_empty() {
         out.push_str("<p class=\"muted\">none</p>");
@@ -320,8 +322,7 @@ fn offenders(out: &mut String, title: &str, list: &[Offender], secs: bool) {
     }
     out.push_str("<ol class=\"offenders\">");
     for o in list {
-        let v = if secs { human_secs(o.value) } else { format!("{}", o.value) };
-        let _ = write!(out, "<li><span>{}</span> <b>{v}</b></li>", escape(&o.key));
+        let _ = write!(out, "<li><span>{}</span> <b>{}</b></li>", escape(&o.key), value(o.value));
     }
     out.push_str("</ol>");
 }
