@@ -769,3 +769,73 @@ fn node_less_runtime_facts_a_node_took_are_not_reported_again() {
         assert_eq!((&p["outcome"], &p["findings"], &p["stages"]), (&q["outcome"], &q["findings"], &q["stages"]), "{}", p["name"]);
     }
 }
+
+/// Lays `kind`'s node `node` out as a support bundle does, by component
+/// (EKS's log collector: `kubelet/kubelet.log`, `containerd/containerd-log.txt`,
+/// `var_log/pods/…`), with the node's whole journal at the top, under `bundle`.
+fn component_bundle(kind: &Path, node: &str, bundle: &Path) {
+    let from = kind.join(node);
+    std::fs::create_dir_all(bundle.join("kubelet")).unwrap();
+    std::fs::create_dir_all(bundle.join("containerd")).unwrap();
+    std::fs::copy(from.join("kubelet.log"), bundle.join("kubelet/kubelet.log")).unwrap();
+    std::fs::copy(from.join("containerd.log"), bundle.join("containerd/containerd-log.txt")).unwrap();
+    copy_dir(&from.join("pods"), &bundle.join("var_log/pods"));
+    // The whole journal at the top: it repeats the units' own files.
+    std::fs::copy(from.join("journal.log"), bundle.join("journal.log")).unwrap();
+}
+
+#[test]
+fn component_laid_bundles_are_one_node_each_and_shard_as_one_run() {
+    // A directory of two such bundles, named by instance: each bundle is one
+    // node (named by its host), its Pods get the kind layout's answers, and
+    // sharding it by node loses and invents nothing.
+    let d = tempfile::tempdir().unwrap();
+    let kind = d.path().join("kind");
+    gen_archive::run(&gen_archive::Args { out: kind.clone(), pods: 80, seed: 17, nodes: 2, gzip: false }).unwrap();
+    let fleet = d.path().join("fleet");
+    component_bundle(&kind, "kind-worker", &fleet.join("eks_i-0aaa"));
+    component_bundle(&kind, "kind-worker2", &fleet.join("eks_i-0bbb"));
+    let answers = |v: &Value| -> BTreeMap<String, Value> {
+        v["pods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let key = format!("{}/{}/{}", p["namespace"], p["name"], p["uid"]);
+                // (Paths to the evidence differ between the layouts.)
+                let stages: Vec<Value> =
+                    p["stages"].as_array().unwrap().iter().map(|s| serde_json::json!([s["stage"], s["container"], s["at"]])).collect();
+                let findings: Vec<Value> = p["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| serde_json::json!([f["kind"], f["container"], f["message"]]))
+                    .collect();
+                (key, serde_json::json!([p["node"], p["outcome"], findings, stages]))
+            })
+            .collect()
+    };
+    let nodes = |v: &Value| -> Vec<String> {
+        v["stats"]["by_node"].as_array().unwrap().iter().map(|g| g["key"].as_str().unwrap().to_string()).collect()
+    };
+    let expected = json(&["audit", "-o", "json", kind.to_str().unwrap()]);
+    let root = fleet.to_str().unwrap();
+    let full = json(&["audit", "-o", "json", root]);
+    assert_eq!(nodes(&full), ["kind-worker", "kind-worker2"], "one node per bundle, named by its host");
+    assert_eq!(answers(&full), answers(&expected));
+    let merged = merged_shards(d.path(), "bundles", 3, &[root]);
+    assert_eq!(answers(&merged), answers(&full));
+    assert_eq!(merged["stats"], full["stats"]);
+    let tgz = d.path().join("fleet.tgz");
+    tar_gz_ordered(&fleet, "fleet", &tgz, Path::to_path_buf);
+    let from_tgz = json(&["audit", "-o", "json", tgz.to_str().unwrap()]);
+    assert_eq!(answers(&from_tgz), answers(&full));
+    assert_eq!(nodes(&from_tgz), nodes(&full));
+    let merged_tgz = merged_shards(d.path(), "bundles-tgz", 3, &[tgz.to_str().unwrap()]);
+    assert_eq!(answers(&merged_tgz), answers(&full));
+    // One bundle named alone is one node too, as `analyze` reads it.
+    let one = fleet.join("eks_i-0aaa");
+    let alone = json(&["audit", "-o", "json", one.to_str().unwrap()]);
+    assert_eq!(nodes(&alone), ["kind-worker"]);
+    assert_eq!(answers(&alone), answers(&json(&["analyze", "-o", "json", one.to_str().unwrap()])));
+}

@@ -379,10 +379,17 @@ const NODE_SUBDIRS: [&str; 3] = ["pods", "containers", "var"];
 pub fn place_in_archive(path: &Path) -> ArchivePlace {
     let comps: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
     let dirs = &comps[..comps.len().saturating_sub(1)];
-    match dirs.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
-        Some(i) if i > 0 => ArchivePlace { node: comps[..i].join("/"), in_node_subdir: true },
-        _ => ArchivePlace { node: dirs.join("/"), in_node_subdir: false },
+    let (mut node, in_node_subdir) = match dirs.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
+        Some(i) if i > 0 => (&comps[..i], true),
+        _ => (dirs, false),
+    };
+    // A component's directory (`kubelet/`, `var_log/`) is part of its parent's node.
+    if let [parent @ .., last] = node {
+        if !parent.is_empty() && input::is_component_dir(last) {
+            node = parent;
+        }
     }
+    ArchivePlace { node: node.join("/"), in_node_subdir }
 }
 
 /// Bytes the decompressing thread hands over at a time.
@@ -480,6 +487,11 @@ mod tests {
         assert_eq!(node("kubelet.log"), "");
         assert!(place_in_archive(Path::new("logs/kind-worker/pods/ns_p_u/c/0.log")).in_node_subdir);
         assert!(!place_in_archive(Path::new("logs/kind-worker/kubelet.log")).in_node_subdir);
+        // Laid out by component, as support bundles are.
+        assert_eq!(node("eks_i-0aaa/kubelet/kubelet.log"), "eks_i-0aaa");
+        assert_eq!(node("eks_i-0aaa/containerd/containerd-log.txt"), "eks_i-0aaa");
+        assert_eq!(node("eks_i-0aaa/var_log/pods/ns_p_u/c/0.log"), "eks_i-0aaa");
+        assert_eq!(node("kubelet/kubelet.log"), "kubelet");
     }
 
     #[test]

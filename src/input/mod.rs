@@ -161,10 +161,10 @@ type NodeCache = foldhash::HashMap<std::ffi::OsString, Option<(String, Option<St
 
 /// The units a node's `journal.log` repeats, each with the files that hold
 /// it on their own (sorted by unit, so lists made from it are sorted too).
-const REPEATED_UNITS: [(&str, [&str; 2]); 3] = [
-    ("containerd", ["containerd.log", "containerd.log.gz"]),
-    ("crio", ["crio.log", "crio.log.gz"]),
-    ("kubelet", ["kubelet.log", "kubelet.log.gz"]),
+const REPEATED_UNITS: [(&str, &[&str]); 3] = [
+    ("containerd", &["containerd.log", "containerd.log.gz", "containerd-log.txt"]),
+    ("crio", &["crio.log", "crio.log.gz"]),
+    ("kubelet", &["kubelet.log", "kubelet.log.gz"]),
 ];
 
 /// True for a node's whole journal (`journal.log`, plain or gzipped).
@@ -196,11 +196,31 @@ const NODE_MARKERS: &[&str] = &[
     "containerd.log.gz",
     "crio.log.gz",
     "journal.log.gz",
+    "containerd-log.txt",
 ];
 
 /// True for a file whose presence marks a node directory (`kubelet.log`, …).
 pub fn is_node_marker(name: &str) -> bool {
     NODE_MARKERS.contains(&name)
+}
+
+/// Directories in which support bundles keep one component's logs inside a
+/// node's directory (EKS's log collector: `kubelet/kubelet.log`,
+/// `containerd/containerd-log.txt`, `var_log/pods/…`): the node is their parent.
+const COMPONENT_DIRS: &[&str] = &["kubelet", "containerd", "crio", "cri-o", "var_log"];
+
+/// True for a directory that holds one component's logs of a node (see [`COMPONENT_DIRS`]).
+pub fn is_component_dir(name: &str) -> bool {
+    COMPONENT_DIRS.contains(&name)
+}
+
+/// The node directory a marker file in `dir` marks: `dir`, or its parent
+/// when `dir` only holds one component's logs.
+fn marked_node(dir: &Path) -> &Path {
+    match (dir.file_name().and_then(|n| n.to_str()), dir.parent()) {
+        (Some(name), Some(parent)) if is_component_dir(name) && !parent.as_os_str().is_empty() => parent,
+        _ => dir,
+    }
 }
 
 fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>, cache: &mut NodeCache) {
@@ -232,7 +252,7 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.into_path();
         if let (Some(&marker), Some(dir)) = (NODE_MARKERS.iter().find(|m| **m == name), path.parent()) {
-            node_dirs.entry(dir.as_os_str().to_owned()).or_default().push(marker);
+            node_dirs.entry(marked_node(dir).as_os_str().to_owned()).or_default().push(marker);
         }
         if is_not_log(&name) {
             continue;
@@ -248,7 +268,7 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     for (_, path, name) in files {
         let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains_key(d.as_os_str())).unzip();
         let skip_idents = match path.parent() {
-            Some(dir) if is_journal(&name) => journal_skips(|f| has(dir, f)),
+            Some(dir) if is_journal(&name) => journal_skips(|f| has(marked_node(dir), f)),
             _ => Vec::new(),
         };
         specs.push(InputSpec {
@@ -275,6 +295,11 @@ fn nearest_node(path: &Path, cache: &mut NodeCache, is_node: impl Fn(&Path) -> b
     let mut dir = path.parent();
     for _ in 0..6 {
         let d = dir?;
+        if d.file_name().and_then(|n| n.to_str()).is_some_and(is_component_dir) {
+            // (Its markers mark its parent.)
+            dir = d.parent();
+            continue;
+        }
         if let Some(hit) = cache.get(d.as_os_str()) {
             if hit.is_some() {
                 return hit.clone();
@@ -303,9 +328,11 @@ fn node_of(path: &Path, cache: &mut NodeCache) -> Option<(String, Option<String>
     nearest_node(path, cache, has_node_markers)
 }
 
-/// True when `d` holds one of the files that mark a node directory (looked up on disk).
+/// True when `d` holds one of the files that mark a node directory, itself
+/// or in a component's directory inside it (looked up on disk).
 fn has_node_markers(d: &Path) -> bool {
-    NODE_MARKERS.iter().any(|f| d.join(f).is_file())
+    let holds = |d: &Path| NODE_MARKERS.iter().any(|f| d.join(f).is_file());
+    holds(d) || COMPONENT_DIRS.iter().any(|c| holds(&d.join(c)))
 }
 
 #[cfg(test)]
