@@ -13,6 +13,7 @@
 //! | truncated `.gz` | the lines before the cut are used; exit 0, warning `FILE:LINE: read error` |
 //! | truncated `.tar.gz` (audit) | the files before the cut are used; exit 0, warning |
 //! | directory with a symlink loop | the loop is skipped with a warning; exit 0 |
+//! | directory with links to files not there | skipped, one warning counting them; exit 0 |
 //! | unreadable file named on the command line | exit 2 naming it |
 //! | directory with no logs | exit 2 naming it |
 //! | a clock that jumps backwards | events are ordered by time; answers unchanged |
@@ -178,6 +179,25 @@ fn symlink_loop_is_skipped() {
     std::os::unix::fs::symlink(d.path(), node.join("loop")).unwrap();
     let (v, _) = json(&[d.path().as_os_str()]);
     assert!(warnings(&v).contains("symlink loop"), "{}", warnings(&v));
+    assert!(v["pods"].as_array().unwrap().iter().any(|p| p["name"] == "nginx"));
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_links_are_counted_in_one_warning() {
+    // `/var/log/containers/*.log` copied as links whose targets stayed on the node.
+    let d = tempfile::tempdir().unwrap();
+    let node = d.path().join("node");
+    std::fs::create_dir_all(node.join("containers")).unwrap();
+    std::fs::copy(real(NGINX), node.join("kubelet.log")).unwrap();
+    for i in 0..5 {
+        let link = node.join(format!("containers/app-{i}_default_app-0123.log"));
+        std::os::unix::fs::symlink(format!("/nonexistent/var/log/pods/default_app-{i}/app/0.log"), link).unwrap();
+    }
+    let (v, _) = json(&[d.path().as_os_str()]);
+    let w = warnings(&v);
+    assert_eq!(w.matches("symbolic link").count(), 1, "{w}");
+    assert!(w.contains("5 symbolic links") && w.contains("app-0_default_app-0123.log"), "{w}");
     assert!(v["pods"].as_array().unwrap().iter().any(|p| p["name"] == "nginx"));
 }
 

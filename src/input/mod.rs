@@ -231,12 +231,20 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     // Directories holding a node marker file (node directories), with the markers each holds.
     let mut node_dirs: foldhash::HashMap<std::ffi::OsString, Vec<&'static str>> = foldhash::HashMap::default();
     let mut problems: Vec<(PathBuf, String)> = Vec::new();
+    // Links to files that are not there (`/var/log/containers/*.log` copied
+    // without their targets): told as one count, not one warning each.
+    let mut broken_links: Vec<PathBuf> = Vec::new();
     // Unsorted: the walk's order is fixed afterwards, by path.
     for entry in WalkDir::new(root).follow_links(true) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
                 let at = e.path().map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                let dangling = e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) && at.is_symlink();
+                if dangling {
+                    broken_links.push(at);
+                    continue;
+                }
                 let why = if e.loop_ancestor().is_some() {
                     "symlink loop".to_string()
                 } else {
@@ -264,6 +272,11 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     problems.sort_by_cached_key(|(at, _)| walk_key(at));
     warnings.extend(problems.into_iter().map(|(at, why)| format!("{}: skipped: {why}", at.display())));
+    if let Some(first) = broken_links.iter().min_by_key(|p| walk_key(p)) {
+        let n = broken_links.len();
+        let what = if n == 1 { "1 symbolic link".to_string() } else { format!("{n} symbolic links") };
+        warnings.push(format!("{}: skipped {what} to files that do not exist here (first: {})", root.display(), first.display()));
+    }
     let has = |dir: &Path, f: &str| node_dirs.get(dir.as_os_str()).is_some_and(|markers| markers.contains(&f));
     for (_, path, name) in files {
         let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains_key(d.as_os_str())).unzip();
