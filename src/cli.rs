@@ -99,7 +99,7 @@ pub struct CommonArgs {
     /// Only Pods in this namespace.
     #[arg(short = 'n', long)]
     pub namespace: Option<String>,
-    /// Only Pods on this node.
+    /// Only Pods on this node (its name, or the name of its log directory).
     #[arg(long)]
     pub node: Option<String>,
     /// Only stops that started at or after this time (RFC 3339).

@@ -20,6 +20,10 @@ pub struct Report {
     pub summary: Summary,
     /// Things the user should know about the input or the answer.
     pub warnings: Vec<String>,
+    /// Node directories named otherwise than the host their logs print, as
+    /// (directory, host): Pods go by the host, and `--node` finds them by either.
+    #[serde(skip)]
+    pub node_dirs: Vec<(String, String)>,
 }
 
 /// How one input was read.

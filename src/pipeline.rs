@@ -63,7 +63,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     for (i, f) in files.iter_mut().enumerate() {
         f.renumber(i as u32);
     }
-    name_nodes_by_host(&mut files);
+    let node_dirs = name_nodes_by_host(&mut files);
     let mut resolver = YearResolver::new(opts.year);
     resolver.add_span(opts.fallback_span);
     // Files of one node share their year anchors (a kubelet.log at -v=2
@@ -159,7 +159,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         })
         .collect();
     let summary = Summary::of(&pods);
-    Report { schema: SCHEMA, inputs, pods, summary, warnings }
+    Report { schema: SCHEMA, inputs, pods, summary, warnings, node_dirs }
 }
 
 /// One node, one name. A node directory's files name their node twice: by
@@ -169,8 +169,9 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
 /// split between two "nodes" with different log ends (and the version file
 /// would apply to only one). When a directory's files print exactly one
 /// host, the directory's facts, version and time span go under that host,
-/// the name the node's own logs (and the API) use.
-fn name_nodes_by_host(files: &mut [FileResult]) {
+/// the name the node's own logs (and the API) use. Gives the directories so
+/// renamed, with their hosts.
+fn name_nodes_by_host(files: &mut [FileResult]) -> Vec<(String, String)> {
     let mut hosts: HashMap<String, Vec<Arc<str>>> = HashMap::new();
     for f in files.iter() {
         let Some(dir) = &f.node_hint else { continue };
@@ -195,7 +196,7 @@ fn name_nodes_by_host(files: &mut [FileResult]) {
         })
         .collect();
     if host_of.is_empty() {
-        return;
+        return Vec::new();
     }
     for f in files.iter_mut() {
         let Some(host) = f.node_hint.as_ref().and_then(|d| host_of.get(d)) else { continue };
@@ -211,6 +212,9 @@ fn name_nodes_by_host(files: &mut [FileResult]) {
             }
         }
     }
+    let mut renamed: Vec<(String, String)> = host_of.into_iter().map(|(dir, host)| (dir, host.to_string())).collect();
+    renamed.sort();
+    renamed
 }
 
 /// Keeps the latest log time of a node (`""` for facts of no known node).

@@ -739,6 +739,12 @@ fn node_directory_named_otherwise_than_its_host_is_still_one_node() {
         assert_eq!(&fixed, &kind_pods[*k], "{k}");
     }
     assert_eq!(bundle_pods.len(), kind_pods.len());
+    // `--node` finds the node by its directory's name as by its host's.
+    let on = |node: &str| pod_keys(&json(&["audit", "-o", "json", "--node", node, bundle.to_str().unwrap()]));
+    let by_host = on("kind-worker");
+    assert!(!by_host.is_empty());
+    assert_eq!(on("i-0a1b2c3d4e5f60718"), by_host);
+    assert_eq!(pod_keys(&json(&["analyze", "-o", "json", "--node", "i-0a1b2c3d4e5f60718", bundle.to_str().unwrap()])), by_host);
 }
 
 #[test]

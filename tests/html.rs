@@ -96,8 +96,14 @@ fn escaping_covers_text_and_attributes() {
 
 #[test]
 fn an_empty_report_still_renders() {
-    let report =
-        Report { schema: SCHEMA, inputs: Vec::new(), pods: Vec::new(), summary: Summary::of(&[]), warnings: vec!["no input".into()] };
+    let report = Report {
+        schema: SCHEMA,
+        inputs: Vec::new(),
+        pods: Vec::new(),
+        summary: Summary::of(&[]),
+        warnings: vec!["no input".into()],
+        node_dirs: Vec::new(),
+    };
     let page = html::render(&report, None);
     assert!(page.contains("How 0 Pods stopped") && page.contains("No delete → exit durations to plot.") && page.contains("no input"));
 }

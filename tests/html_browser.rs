@@ -405,7 +405,8 @@ fn synthetic_pod(i: usize) -> PodReport {
 fn two_thousand_pods_stay_small_and_render_fast() {
     let pods: Vec<PodReport> = (0..2000).map(synthetic_pod).collect();
     let stats = podmortem::stats::compute(&pods, 10);
-    let report = Report { schema: SCHEMA, inputs: Vec::new(), summary: Summary::of(&pods), pods, warnings: Vec::new() };
+    let report =
+        Report { schema: SCHEMA, inputs: Vec::new(), summary: Summary::of(&pods), pods, warnings: Vec::new(), node_dirs: Vec::new() };
     let html = podmortem::report::html::render(&report, Some(&stats));
     let size = html.len();
     assert!(size < 5_000_000, "2,000-Pod report is {size} bytes (limit 5 MB)");

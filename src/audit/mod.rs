@@ -298,7 +298,9 @@ pub fn run_keeping<T: Send>(
 pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
     let mut inputs = Vec::new();
     let mut pods: Vec<PodReport> = Vec::new();
+    let mut node_dirs = Vec::new();
     for mut p in parts {
+        node_dirs.append(&mut p.node_dirs);
         inputs.append(&mut p.inputs);
         pods.append(&mut p.pods);
         warnings.append(&mut p.warnings);
@@ -311,8 +313,10 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
         ))
     });
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    node_dirs.sort();
+    node_dirs.dedup();
     let summary = Summary::of(&pods);
-    Report { schema: SCHEMA, inputs, pods, summary, warnings }
+    Report { schema: SCHEMA, inputs, pods, summary, warnings, node_dirs }
 }
 
 /// Reads a `.tar`/`.tar.gz` as a stream; a node's files are correlated as

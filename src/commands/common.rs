@@ -215,11 +215,15 @@ pub fn matches_pod(p: &PodReport, sel: &str) -> bool {
 }
 
 fn filter(report: &mut Report, common: &CommonArgs, since: Option<Instant>, until: Option<Instant>) {
+    // A node directory named otherwise than its host is found by either name.
+    let on_node = |node: &str, p: &PodReport| {
+        p.node.as_deref().is_some_and(|n| n == node || report.node_dirs.iter().any(|(dir, host)| dir == node && host == n))
+    };
     report.pods.retain(|p| {
         let start = p.stages.first().map(|s| s.at);
         (common.pod.is_empty() || common.pod.iter().any(|s| matches_pod(p, s)))
             && common.namespace.as_ref().is_none_or(|n| p.namespace.as_ref() == Some(n))
-            && common.node.as_ref().is_none_or(|n| p.node.as_ref() == Some(n))
+            && common.node.as_deref().is_none_or(|n| on_node(n, p))
             && since.is_none_or(|s| start.is_some_and(|t| t >= s))
             && until.is_none_or(|u| start.is_some_and(|t| t <= u))
     });

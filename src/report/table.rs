@@ -186,7 +186,7 @@ mod tests {
 
     fn report(pods: Vec<PodReport>) -> Report {
         let summary = Summary::of(&pods);
-        Report { schema: crate::model::SCHEMA, inputs: Vec::new(), pods, summary, warnings: Vec::new() }
+        Report { schema: crate::model::SCHEMA, inputs: Vec::new(), pods, summary, warnings: Vec::new(), node_dirs: Vec::new() }
     }
 
     fn widest(text: &str) -> usize {
