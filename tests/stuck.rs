@@ -65,10 +65,17 @@ fn noise(clock: &str) -> String {
 
 /// The Pod's findings as `(kind, message)`, analysing `log` as a kind node's `kubelet.log`.
 fn findings(log: &str) -> Vec<(String, String)> {
+    findings_of(&[("kubelet.log", log)])
+}
+
+/// The Pod's findings as `(kind, message)`, analysing a kind node directory holding `files`.
+fn findings_of(files: &[(&str, &str)]) -> Vec<(String, String)> {
     let d = tempfile::tempdir().unwrap();
     let node = d.path().join("kind-worker");
     std::fs::create_dir(&node).unwrap();
-    std::fs::write(node.join("kubelet.log"), log).unwrap();
+    for (name, text) in files {
+        std::fs::write(node.join(name), text).unwrap();
+    }
     let out = Command::cargo_bin("podmortem").unwrap().args(["analyze", "-o", "json"]).arg(d.path()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -115,4 +122,15 @@ fn logs_that_end_before_the_limit_say_nothing_of_being_stuck() {
     let f = findings(&log);
     assert!(f.iter().any(|(k, _)| k == "volume_unmount_failed"), "{f:?}");
     assert_eq!(stuck_message(&f), None, "117 s after the delete is within the limit");
+}
+
+#[test]
+fn a_failure_stated_in_two_files_is_one_failure() {
+    // A node's syslog (`messages`) repeats the kubelet unit's own log: the
+    // failed unmount is one finding, as with the unit's log alone.
+    let log = delete_and_kill() + &unmount_attempt("31:54.555027", "31:54.558786", "33:56.558747541") + &noise("40:00.001234");
+    let alone = findings(&log);
+    let both = findings_of(&[("kubelet.log", &log), ("messages", &log)]);
+    assert_eq!(both.iter().filter(|(k, _)| k == "volume_unmount_failed").count(), 1, "{both:?}");
+    assert_eq!(both, alone);
 }

@@ -440,7 +440,18 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             tl.volume_unmounted = Some(m);
             tl.volumes_ok.push(volume.clone());
         }
-        EventKind::VolumeUnmountFailed { volume, error, .. } => tl.volume_failures.push((m, volume.clone(), error.clone())),
+        EventKind::VolumeUnmountFailed { volume, error, .. } => {
+            // One failure stated in two files (a unit's log and the whole
+            // journal or syslog) is one failure, at its earliest statement.
+            match tl.volume_failures.iter_mut().find(|(_, v, e)| v == volume && e == error) {
+                Some((kept, _, _)) => {
+                    if m.at < kept.at {
+                        *kept = m;
+                    }
+                }
+                None => tl.volume_failures.push((m, volume.clone(), error.clone())),
+            }
+        }
         EventKind::AllVolumesUnmounted { .. } => first(&mut tl.all_volumes_unmounted, m),
         EventKind::NodeOfPod { node, .. } => {
             if tl.node.is_none() {

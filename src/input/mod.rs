@@ -209,7 +209,8 @@ pub fn is_node_marker(name: &str) -> bool {
 /// `containerd/containerd-log.txt`, `var_log/pods/…`): the node is their parent.
 const COMPONENT_DIRS: &[&str] = &["kubelet", "containerd", "crio", "cri-o", "var_log"];
 
-/// True for a directory that holds one component's logs of a node (see [`COMPONENT_DIRS`]).
+/// True for a directory that holds one component's logs of a node
+/// (`kubelet`, `containerd`, `crio`, `cri-o`, `var_log`).
 pub fn is_component_dir(name: &str) -> bool {
     COMPONENT_DIRS.contains(&name)
 }
