@@ -309,8 +309,8 @@ fn nearest_node(path: &Path, cache: &mut NodeCache, is_node: impl Fn(&Path) -> b
     let mut dir = path.parent();
     for _ in 0..6 {
         let d = dir?;
-        if d.file_name().and_then(|n| n.to_str()).is_some_and(is_component_dir) {
-            // (Its markers mark its parent.)
+        if marked_node(d) != d {
+            // (A component's directory: its markers mark its parent.)
             dir = d.parent();
             continue;
         }
@@ -352,6 +352,17 @@ fn has_node_markers(d: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_component_directory_is_its_parents_node_when_it_has_one() {
+        let is_node = |d: &Path| d == Path::new("bundle") || d == Path::new("kubelet");
+        let node = |p: &str| nearest_node(Path::new(p), &mut NodeCache::default(), is_node).map(|(name, _)| name);
+        assert_eq!(node("bundle/kubelet/kubelet.log").as_deref(), Some("bundle"));
+        assert_eq!(node("bundle/var_log/pods/ns_p_u/c/0.log").as_deref(), Some("bundle"));
+        // A relative path that starts at the component's directory names no parent: it is the node, as the walk marks it.
+        assert_eq!(marked_node(Path::new("kubelet")), Path::new("kubelet"));
+        assert_eq!(node("kubelet/kubelet.log").as_deref(), Some("kubelet"));
+    }
 
     #[test]
     fn walk_key_orders_as_a_walk_sorted_by_name() {
