@@ -749,21 +749,22 @@ fn node_directory_named_otherwise_than_its_host_is_still_one_node() {
 
 #[test]
 fn node_less_runtime_facts_a_node_took_are_not_reported_again() {
-    // A bundle laid out by component rather than as kind's node directory:
-    // `kubelet/kubelet.log` marks a node, but the runtime's log and the Pod
-    // logs sit beside it in directories of no node. Their facts join that
-    // node's Pods; a sandbox teardown or a container stop that names no Pod
-    // must not come back as a Pod of its own from the node-less facts.
+    // A node directory holds only `kubelet.log`; the runtime's log and the
+    // Pod logs were collected beside it, in directories of no node. Their
+    // facts join that node's Pods; a sandbox teardown or a container stop
+    // that names no Pod must not come back as a Pod of its own from the
+    // node-less facts. (A bundle laid out by component, `kubelet/` beside
+    // `containerd/`, is one node instead: see the test below.)
     let d = tempfile::tempdir().unwrap();
     let kind = d.path().join("kind");
     gen_archive::run(&gen_archive::Args { out: kind.clone(), pods: 60, seed: 13, nodes: 2, gzip: false }).unwrap();
     let node = kind.join("kind-worker");
     let bundle = d.path().join("bundle");
-    std::fs::create_dir_all(bundle.join("kubelet")).unwrap();
-    std::fs::create_dir_all(bundle.join("containerd")).unwrap();
-    std::fs::copy(node.join("kubelet.log"), bundle.join("kubelet/kubelet.log")).unwrap();
-    std::fs::copy(node.join("containerd.log"), bundle.join("containerd/containerd-log.txt")).unwrap();
-    copy_dir(&node.join("pods"), &bundle.join("var_log/pods"));
+    std::fs::create_dir_all(bundle.join("kind-worker")).unwrap();
+    std::fs::create_dir_all(bundle.join("runtime")).unwrap();
+    std::fs::copy(node.join("kubelet.log"), bundle.join("kind-worker/kubelet.log")).unwrap();
+    std::fs::copy(node.join("containerd.log"), bundle.join("runtime/containerd.txt")).unwrap();
+    copy_dir(&node.join("pods"), &bundle.join("pod-logs"));
     let root = bundle.to_str().unwrap();
     let audit = json(&["audit", "-o", "json", root]);
     let analyze = json(&["analyze", "-o", "json", root]);
