@@ -201,6 +201,37 @@ fn broken_links_are_counted_in_one_warning() {
     assert!(v["pods"].as_array().unwrap().iter().any(|p| p["name"] == "nginx"));
 }
 
+#[test]
+fn links_inside_an_archive_are_counted_in_one_warning() {
+    // A bundle packed with its `/var/log/containers/*.log` links: tar keeps
+    // them as links, which the stream cannot follow.
+    let d = tempfile::tempdir().unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    {
+        let mut tar = tar::Builder::new(&mut enc);
+        tar.append_path_with_name(real(NGINX), "node/kubelet.log").unwrap();
+        for i in 0..3 {
+            let mut h = tar::Header::new_gnu();
+            h.set_entry_type(tar::EntryType::Symlink);
+            h.set_size(0);
+            let target = format!("/var/log/pods/default_app-{i}/app/0.log");
+            tar.append_link(&mut h, format!("node/containers/app-{i}_default_app-0123.log"), target).unwrap();
+        }
+        tar.finish().unwrap();
+    }
+    let f = d.path().join("bundle.tar.gz");
+    std::fs::write(&f, enc.finish().unwrap()).unwrap();
+    for cmd in ["analyze", "audit"] {
+        let out = bin().args([cmd, "-o", "json"]).arg(&f).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let w = warnings(&v);
+        assert_eq!(w.matches("symbolic link").count(), 1, "{cmd}: {w}");
+        assert!(w.contains("3 symbolic links") && w.contains("app-0_default_app-0123.log -> /var/log/pods/"), "{cmd}: {w}");
+        assert!(v["pods"].as_array().unwrap().iter().any(|p| p["name"] == "nginx"), "{cmd}");
+    }
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn unreadable_named_file_is_exit_2() {

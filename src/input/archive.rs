@@ -130,10 +130,17 @@ pub fn read_entries<R: Read>(
         batch: None,
         files: 0,
         warnings: Vec::new(),
+        links: (0, None),
     };
     walk.archive(&mut reader, Path::new(""), display, 0, done)?;
     if let Some(b) = walk.batch.take() {
         done(b);
+    }
+    if let (n @ 1.., Some(first)) = walk.links {
+        let what = if n == 1 { "1 symbolic link".to_string() } else { format!("{n} symbolic links") };
+        walk.warnings.push(format!(
+            "{display}: skipped {what} (first: {first}): links inside an archive are not followed; the files they point to are read when the archive holds them"
+        ));
     }
     Ok((walk.files, walk.warnings))
 }
@@ -168,6 +175,8 @@ struct Walk<'a> {
     batch: Option<NodeBatch>,
     files: u32,
     warnings: Vec<String>,
+    /// Symbolic links met (not followed), with the first one's path and target.
+    links: (u32, Option<String>),
 }
 
 impl Walk<'_> {
@@ -191,7 +200,11 @@ impl Walk<'_> {
                     break;
                 }
             };
-            if !entry.header().entry_type().is_file() {
+            let kind = entry.header().entry_type();
+            if kind.is_symlink() && self.filter.only.is_none() {
+                self.note_link(&entry);
+            }
+            if !kind.is_file() {
                 continue;
             }
             // (`tar -C dir .` writes `./kubelet.log`: the `.` is no directory.)
@@ -202,6 +215,16 @@ impl Walk<'_> {
             self.entry(entry, &inner, outer, display, depth, done)?;
         }
         Ok(())
+    }
+
+    /// Counts a symbolic link (told once per archive, with the first).
+    fn note_link(&mut self, entry: &tar::Entry<'_, &mut dyn Read>) {
+        self.links.0 += 1;
+        if self.links.1.is_none() {
+            let path = entry.path().map(|p| p.display().to_string()).unwrap_or_default();
+            let target = entry.link_name().ok().flatten().map(|t| t.display().to_string()).unwrap_or_default();
+            self.links.1 = Some(format!("{path} -> {target}"));
+        }
     }
 
     /// Reads one entry: a node's file, a file of no node, or an archive.
@@ -379,17 +402,14 @@ const NODE_SUBDIRS: [&str; 3] = ["pods", "containers", "var"];
 pub fn place_in_archive(path: &Path) -> ArchivePlace {
     let comps: Vec<String> = path.iter().map(|c| c.to_string_lossy().into_owned()).collect();
     let dirs = &comps[..comps.len().saturating_sub(1)];
-    let (mut node, in_node_subdir) = match dirs.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
+    let (node, in_node_subdir) = match dirs.iter().position(|c| NODE_SUBDIRS.contains(&c.as_str())) {
         Some(i) if i > 0 => (&comps[..i], true),
         _ => (dirs, false),
     };
-    // A component's directory (`kubelet/`, `var_log/`) is part of its parent's node.
-    if let [parent @ .., last] = node {
-        if !parent.is_empty() && input::is_component_dir(last) {
-            node = parent;
-        }
-    }
-    ArchivePlace { node: node.join("/"), in_node_subdir }
+    // A component's directory (`kubelet/`, `var_log/`) is part of its parent's
+    // node: the rule the directory walk marks node directories by.
+    let node: PathBuf = node.iter().collect();
+    ArchivePlace { node: super::marked_node(&node).to_string_lossy().into_owned(), in_node_subdir }
 }
 
 /// Bytes the decompressing thread hands over at a time.

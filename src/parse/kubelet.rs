@@ -467,27 +467,12 @@ fn unstructured(msg: &str) -> Vec<EventKind> {
             .collect();
     }
     let id_only = |id: &str| (PodRef::default(), Some(id.to_string()));
-    if let Some(c) = OLD_KILL_OVERRIDE.captures(msg) {
-        let (pod, container) = id_only(&c[1]);
-        return vec![EventKind::KillRequested {
-            pod,
-            container,
-            name: None,
-            grace_s: c[2].parse().unwrap_or(0),
-            is_override: true,
-            modern: Some(false),
-        }];
-    }
-    if let Some(c) = OLD_KILL.captures(msg) {
-        let (pod, container) = id_only(&c[1]);
-        return vec![EventKind::KillRequested {
-            pod,
-            container,
-            name: None,
-            grace_s: c[2].parse().unwrap_or(0),
-            is_override: false,
-            modern: Some(false),
-        }];
+    for (pattern, is_override) in [(&*OLD_KILL_OVERRIDE, true), (&*OLD_KILL, false)] {
+        if let Some(c) = pattern.captures(msg) {
+            let (pod, container) = id_only(&c[1]);
+            let grace_s = c[2].parse().unwrap_or(0);
+            return vec![EventKind::KillRequested { pod, container, name: None, grace_s, is_override, modern: Some(false) }];
+        }
     }
     if let Some(c) = OLD_EXITED.captures(msg) {
         let (pod, container) = id_only(&c[1]);
