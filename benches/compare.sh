@@ -3,7 +3,9 @@
 # a handful of literal markers over the same files, and against `zcat` over the
 # same .tar.gz, on a generated kind archive; then peak RSS at that size and at
 # about 1 GB. `examples/front_end` (walk, read, split lines, prefilter, envelope,
-# no parsing) runs beside them: the floor any line-by-line analysis stands on.
+# no parsing) runs beside them: the floor any line-by-line analysis stands on;
+# `front_end --parse` adds the parsers (facts named, none kept), so the three
+# times split `audit`'s into reading, parsing, and keeping and correlating facts.
 #
 #   benches/compare.sh                 # 6,000 Pods, 10 nodes (264 MB) and 27,500 Pods, 40 nodes (1 GB)
 #   PODS=1200 NODES=2 BIG_PODS=0 benches/compare.sh   # quick look, no 1 GB run
@@ -30,6 +32,7 @@ MARKERS=(-e StopContainer -e 'Kill container' -e TearDown -e UnmountVolume -e 'K
 hyperfine --warmup 2 --runs 10 --style basic \
     -n "rg -c -F (7 markers), directory" "rg -c -F ${MARKERS[*]@Q} $WORK/archive" \
     -n "front end only (examples/front_end), directory" "$FRONT $WORK/archive" \
+    -n "front end and parsers (examples/front_end --parse), directory" "$FRONT --parse $WORK/archive" \
     -n "podmortem audit, directory" "$PM audit $WORK/archive" \
     -n "zcat, tar.gz" "zcat $WORK/archive.tar.gz" \
     -n "podmortem audit, tar.gz" "$PM audit $WORK/archive.tar.gz"

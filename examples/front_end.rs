@@ -15,12 +15,19 @@
 //! it beside `rg` and `audit` to show how much of the gap to `rg` is this
 //! front end and how much is parsing and correlating.
 //!
-//! Prints `lines`, `relevant` (passed the prefilter) and `files` read;
-//! `tests/front_end.rs` checks that these are the files and lines `audit` reads.
+//! With `--parse` it also hands every relevant line to the parsers (as
+//! `audit` does) and counts the facts they name, keeping none: front end
+//! plus parsing, without deduplication, correlation or judgement. The
+//! three times (`front_end`, `front_end --parse`, `audit`) show where the
+//! gap to `rg` lies.
+//!
+//! Prints `lines`, `relevant` (passed the prefilter), `facts` (named by the
+//! parsers; 0 without `--parse`) and `files` read; `tests/front_end.rs`
+//! checks that these are the files and lines `audit` reads.
 
 use podmortem::envelope;
 use podmortem::input::{self, InputSpec};
-use podmortem::parse::LineParser;
+use podmortem::parse::{ApiState, LineParser};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::io::Read;
@@ -38,13 +45,20 @@ pub struct Counts {
     pub lines: u64,
     /// Lines that passed the prefilter (after the journal's repeats).
     pub relevant: u64,
+    /// Facts the parsers named (with `--parse`; repeats counted each time).
+    pub facts: u64,
     /// Files read.
     pub files: u64,
 }
 
 impl Counts {
     fn add(self, o: Counts) -> Counts {
-        Counts { lines: self.lines + o.lines, relevant: self.relevant + o.relevant, files: self.files + o.files }
+        Counts {
+            lines: self.lines + o.lines,
+            relevant: self.relevant + o.relevant,
+            facts: self.facts + o.facts,
+            files: self.files + o.files,
+        }
     }
 }
 
@@ -55,14 +69,22 @@ thread_local! {
 
 fn main() -> ExitCode {
     podmortem::memory::keep_peak_near_live();
-    let paths: Vec<String> = std::env::args().skip(1).collect();
+    let (flags, paths): (Vec<String>, Vec<String>) = std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    let parse = match flags.as_slice() {
+        [] => false,
+        [f] if f == "--parse" => true,
+        _ => {
+            eprintln!("usage: front_end [--parse] DIR...");
+            return ExitCode::from(2);
+        }
+    };
     if paths.is_empty() {
-        eprintln!("usage: front_end DIR...");
+        eprintln!("usage: front_end [--parse] DIR...");
         return ExitCode::from(2);
     }
-    match count(&paths) {
+    match count(&paths, parse) {
         Ok(c) => {
-            println!("lines {} relevant {} files {}", c.lines, c.relevant, c.files);
+            println!("lines {} relevant {} facts {} files {}", c.lines, c.relevant, c.facts, c.files);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -72,16 +94,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads `paths` as `audit` would and counts what the front end saw.
-pub fn count(paths: &[String]) -> Result<Counts, String> {
+/// Reads `paths` as `audit` would and counts what the front end saw (and,
+/// with `parse`, the facts the parsers named).
+pub fn count(paths: &[String], parse: bool) -> Result<Counts, String> {
     let parser = LineParser::new();
     let mut total = Counts::default();
     for p in paths {
         let counts = match input::node_dirs_of(Path::new(p)) {
             Some(nodes) => {
-                nodes.dirs.par_iter().map(|d| read_specs(&input::discover_dir(d).0, &parser)).reduce(Counts::default, Counts::add)
+                nodes.dirs.par_iter().map(|d| read_specs(&input::discover_dir(d).0, &parser, parse)).reduce(Counts::default, Counts::add)
             }
-            None => read_specs(&input::discover(std::slice::from_ref(p)).map_err(|e| e.to_string())?.0, &parser),
+            None => read_specs(&input::discover(std::slice::from_ref(p)).map_err(|e| e.to_string())?.0, &parser, parse),
         };
         total = total.add(counts);
     }
@@ -89,13 +112,14 @@ pub fn count(paths: &[String]) -> Result<Counts, String> {
 }
 
 /// Reads a node's files in parallel, as `audit` does.
-fn read_specs(specs: &[InputSpec], parser: &LineParser) -> Counts {
-    specs.par_iter().map(|s| read_one(s, parser)).reduce(Counts::default, Counts::add)
+fn read_specs(specs: &[InputSpec], parser: &LineParser, parse: bool) -> Counts {
+    specs.par_iter().map(|s| read_one(s, parser, parse)).reduce(Counts::default, Counts::add)
 }
 
-fn read_one(spec: &InputSpec, parser: &LineParser) -> Counts {
+fn read_one(spec: &InputSpec, parser: &LineParser, parse: bool) -> Counts {
     let Some(path) = &spec.path else { return Counts::default() };
     let mut counts = Counts { files: 1, ..Counts::default() };
+    let mut api = ApiState::default();
     let mut on_line = |line: &[u8]| {
         counts.lines += 1;
         let repeated = !spec.skip_idents.is_empty()
@@ -109,7 +133,12 @@ fn read_one(spec: &InputSpec, parser: &LineParser) -> Counts {
             Ok(s) => std::borrow::Cow::Borrowed(s),
             Err(_) => String::from_utf8_lossy(line),
         };
-        std::hint::black_box(envelope::split(&text));
+        if parse {
+            let parsed = parser.parse(&text, &mut api);
+            counts.facts += (parsed.events.len() + parsed.timed.len()) as u64;
+        } else {
+            std::hint::black_box(envelope::split(&text));
+        }
     };
     let read = BUF.with_borrow_mut(|buf| for_each_line(path, buf, &mut on_line));
     if let Err(e) = read {

@@ -21,9 +21,15 @@ fn front_end_reads_what_audit_reads() {
     let report: Value = serde_json::from_slice(&stdout).unwrap();
     let inputs = report["inputs"].as_array().unwrap();
     let lines: u64 = inputs.iter().map(|i| i["lines"].as_u64().unwrap()).sum();
-    let counts = front_end::count(&[root]).unwrap();
+    let counts = front_end::count(std::slice::from_ref(&root), false).unwrap();
     assert_eq!(counts.files, inputs.len() as u64);
     assert_eq!(counts.lines, lines);
     // The journal's repeats are not counted as relevant; most other lines are.
     assert!(counts.relevant > 0 && counts.relevant < counts.lines, "{counts:?}");
+    assert_eq!(counts.facts, 0, "no parsing without --parse");
+    // With the parsers: the same lines, and the facts they name are at
+    // least the Pods `audit` reports (each one is named by some fact).
+    let parsed = front_end::count(&[root], true).unwrap();
+    assert_eq!((parsed.files, parsed.lines, parsed.relevant), (counts.files, counts.lines, counts.relevant));
+    assert!(parsed.facts >= report["pods"].as_array().unwrap().len() as u64, "{parsed:?}");
 }
