@@ -8,24 +8,11 @@
 use crate::event::{Event, EventKind, PodRef};
 use crate::time::Instant;
 use foldhash::{HashMap, HashMapExt, HashSet};
-use std::hash::{Hash, Hasher};
 
-/// A thing that identifies (part of) a Pod.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
-    /// Pod UID.
-    Uid(String),
-    /// Sandbox (pause container) ID.
-    Sandbox(String),
-    /// App container ID.
-    Container(String),
-    /// `namespace/name` with no UID known.
-    Name(String, String),
-}
-
-/// A [`Key`] borrowed from the facts: looking one up copies nothing.
+/// A thing that identifies (part of) a Pod, borrowed from the facts that
+/// name it: the index copies no string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum KeyRef<'a> {
+pub enum Key<'a> {
     /// Pod UID.
     Uid(&'a str),
     /// Sandbox (pause container) ID.
@@ -36,58 +23,21 @@ pub enum KeyRef<'a> {
     Name(&'a str, &'a str),
 }
 
-impl Key {
-    /// The key as a borrowed one.
-    pub fn as_key_ref(&self) -> KeyRef<'_> {
-        match self {
-            Key::Uid(u) => KeyRef::Uid(u),
-            Key::Sandbox(s) => KeyRef::Sandbox(s),
-            Key::Container(c) => KeyRef::Container(c),
-            Key::Name(ns, n) => KeyRef::Name(ns, n),
-        }
-    }
-}
-
-impl KeyRef<'_> {
-    fn to_key(self) -> Key {
-        match self {
-            KeyRef::Uid(u) => Key::Uid(u.to_string()),
-            KeyRef::Sandbox(s) => Key::Sandbox(s.to_string()),
-            KeyRef::Container(c) => Key::Container(c.to_string()),
-            KeyRef::Name(ns, n) => Key::Name(ns.to_string(), n.to_string()),
-        }
-    }
-}
-
-// A key hashes as its borrowed form, so either finds it in the index.
-impl Hash for Key {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_key_ref().hash(state);
-    }
-}
-
-impl hashbrown::Equivalent<Key> for KeyRef<'_> {
-    fn equivalent(&self, key: &Key) -> bool {
-        *self == key.as_key_ref()
-    }
-}
-
 /// Keys joined into groups (union-find): one group per Pod.
 #[derive(Debug, Default)]
-struct Groups {
-    keys: hashbrown::HashMap<Key, usize, foldhash::fast::RandomState>,
+struct Groups<'a> {
+    keys: HashMap<Key<'a>, usize>,
     parent: Vec<usize>,
 }
 
-impl Groups {
+impl<'a> Groups<'a> {
     /// Index of a key, created when new.
-    fn key(&mut self, k: KeyRef) -> usize {
-        if let Some(&i) = self.keys.get(&k) {
-            return i;
+    fn key(&mut self, k: Key<'a>) -> usize {
+        let next = self.parent.len();
+        let i = *self.keys.entry(k).or_insert(next);
+        if i == next {
+            self.parent.push(i);
         }
-        let i = self.parent.len();
-        self.parent.push(i);
-        self.keys.insert(k.to_key(), i);
         i
     }
 
@@ -99,7 +49,7 @@ impl Groups {
         i
     }
 
-    fn union(&mut self, a: KeyRef, b: KeyRef) {
+    fn union(&mut self, a: Key<'a>, b: Key<'a>) {
         let (ia, ib) = (self.key(a), self.key(b));
         let (ra, rb) = (self.find(ia), self.find(ib));
         if ra != rb {
@@ -111,19 +61,22 @@ impl Groups {
 /// The runtime IDs of a run: which are sandboxes, and the full forms of
 /// abbreviated ones.
 #[derive(Debug, Default)]
-struct RuntimeIds {
+struct RuntimeIds<'a> {
     /// Sandbox IDs (never reported as containers).
-    sandboxes: HashSet<String>,
+    sandboxes: HashSet<&'a str>,
     /// Every full-length (64 hex) runtime ID seen, sorted, for abbreviated IDs.
-    full_ids: Vec<String>,
+    full_ids: Vec<&'a str>,
 }
 
-impl RuntimeIds {
-    fn full_id<'a>(&'a self, id: &'a str) -> &'a str {
+impl<'a> RuntimeIds<'a> {
+    fn full_id<'b>(&self, id: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
         if id.len() >= 64 || id.len() < 6 {
             return id;
         }
-        let from = self.full_ids.partition_point(|f| f.as_str() < id);
+        let from = self.full_ids.partition_point(|f| *f < id);
         let mut hits = self.full_ids[from..].iter().take_while(|f| f.starts_with(id));
         match (hits.next(), hits.next()) {
             (Some(one), None) => one,
@@ -131,12 +84,12 @@ impl RuntimeIds {
         }
     }
 
-    fn key<'a>(&'a self, id: &'a str) -> KeyRef<'a> {
+    fn key(&self, id: &'a str) -> Key<'a> {
         let id = self.full_id(id);
         if self.sandboxes.contains(id) {
-            KeyRef::Sandbox(id)
+            Key::Sandbox(id)
         } else {
-            KeyRef::Container(id)
+            Key::Container(id)
         }
     }
 }
@@ -158,32 +111,33 @@ fn full_id_of(k: &EventKind) -> Option<&str> {
 }
 
 /// UIDs seen per namespace and name, with the time each was first seen.
-type UidsByName = HashMap<String, HashMap<String, Vec<(Instant, String)>>>;
+type UidsByName<'a> = HashMap<&'a str, HashMap<&'a str, Vec<(Instant, &'a str)>>>;
 
-/// The identity index built from all events of a run.
+/// The identity index built from all events of a run. It borrows every
+/// name and ID from the events, which outlive it.
 #[derive(Debug, Default)]
-pub struct Identity {
-    groups: Groups,
-    ids: RuntimeIds,
-    /// Names and namespaces of UIDs.
-    pub names: HashMap<String, (String, String)>,
-    by_name: UidsByName,
+pub struct Identity<'a> {
+    groups: Groups<'a>,
+    ids: RuntimeIds<'a>,
+    /// Namespace and name of each UID.
+    names: HashMap<&'a str, (&'a str, &'a str)>,
+    by_name: UidsByName<'a>,
     /// Container names by container ID.
-    pub container_names: HashMap<String, String>,
+    container_names: HashMap<&'a str, &'a str>,
 }
 
-impl Identity {
+impl<'a> Identity<'a> {
     /// Builds the index from time-sorted events.
-    pub fn build(events: &[&Event]) -> Identity {
+    pub fn build(events: &[&'a Event]) -> Identity<'a> {
         let mut id = Identity::default();
-        let mut full_ids: HashSet<&str> = HashSet::default();
+        let mut full_ids: HashSet<&'a str> = HashSet::default();
         for &e in events {
             id.note_sandbox(&e.kind);
             if let Some(full) = full_id_of(&e.kind) {
                 full_ids.insert(full);
             }
         }
-        id.ids.full_ids = full_ids.into_iter().map(str::to_string).collect();
+        id.ids.full_ids = full_ids.into_iter().collect();
         id.ids.full_ids.sort_unstable();
         for &e in events {
             id.learn(e);
@@ -192,25 +146,25 @@ impl Identity {
             list.sort();
         }
         // Name-only facts (a container known with ns/name but no UID) join the UID of that name.
-        let joins: Vec<(String, String, String)> = id
+        let joins: Vec<(Key<'a>, Key<'a>)> = id
             .groups
             .keys
             .keys()
-            .filter_map(|k| match k {
+            .filter_map(|k| match *k {
                 Key::Name(ns, n) => match id.by_name.get(ns).and_then(|names| names.get(n)) {
-                    Some(list) if list.len() == 1 => Some((ns.clone(), n.clone(), list[0].1.clone())),
+                    Some(list) if list.len() == 1 => Some((*k, Key::Uid(list[0].1))),
                     _ => None,
                 },
                 _ => None,
             })
             .collect();
-        for (ns, n, uid) in &joins {
-            id.groups.union(KeyRef::Name(ns, n), KeyRef::Uid(uid));
+        for (name, uid) in joins {
+            id.groups.union(name, uid);
         }
         id
     }
 
-    fn note_sandbox(&mut self, k: &EventKind) {
+    fn note_sandbox(&mut self, k: &'a EventKind) {
         let sandbox = match k {
             EventKind::SandboxCreated { sandbox, .. }
             | EventKind::ContainerCreated { sandbox, .. }
@@ -220,13 +174,14 @@ impl Identity {
             | EventKind::Exited { id: sandbox, sandbox: true, .. } => sandbox,
             _ => return,
         };
-        if !self.ids.sandboxes.contains(sandbox) {
-            self.ids.sandboxes.insert(sandbox.clone());
-        }
+        self.ids.sandboxes.insert(sandbox);
     }
 
     /// The full ID an abbreviated one (`c65a36d40905`) stands for, when unique.
-    pub fn full_id<'a>(&'a self, id: &'a str) -> &'a str {
+    pub fn full_id<'b>(&self, id: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
         self.ids.full_id(id)
     }
 
@@ -235,44 +190,43 @@ impl Identity {
         self.ids.sandboxes.contains(id)
     }
 
-    fn learn(&mut self, e: &Event) {
+    /// Namespace and name of a UID, when a fact printed them together.
+    pub fn name_of(&self, uid: &str) -> Option<(&'a str, &'a str)> {
+        self.names.get(uid).copied()
+    }
+
+    /// The name of a container, when a fact printed it with the ID.
+    pub fn container_name(&self, id: &str) -> Option<&'a str> {
+        self.container_names.get(id).copied()
+    }
+
+    fn learn(&mut self, e: &'a Event) {
         let at = e.at;
         if let Some((c, n)) = e.kind.container_name() {
-            if !self.container_names.contains_key(c) {
-                self.container_names.insert(c.clone(), n.clone());
-            }
+            self.container_names.entry(c).or_insert(n);
         }
-        let (pod, id): (Option<&PodRef>, Option<KeyRef>) = match &e.kind {
-            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), Some(KeyRef::Sandbox(sandbox))),
+        let (pod, id): (Option<&'a PodRef>, Option<Key<'a>>) = match &e.kind {
+            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), Some(Key::Sandbox(sandbox))),
             EventKind::ContainerCreated { sandbox, container, .. } => {
-                self.groups.union(KeyRef::Container(container), KeyRef::Sandbox(sandbox));
+                self.groups.union(Key::Container(container), Key::Sandbox(sandbox));
                 (None, None)
             }
             kind => (kind.pod(), kind.runtime_id().map(|c| self.ids.key(c))),
         };
         let Some(pod) = pod else { return };
         if let (Some(uid), Some(ns), Some(name)) = (&pod.uid, &pod.namespace, &pod.name) {
-            if !self.names.contains_key(uid) {
-                self.names.insert(uid.clone(), (ns.clone(), name.clone()));
-            }
+            self.names.entry(uid).or_insert((ns, name));
             if let Some(t) = at {
-                let names = match self.by_name.get_mut(ns) {
-                    Some(names) => names,
-                    None => self.by_name.entry(ns.clone()).or_default(),
-                };
-                let list = match names.get_mut(name) {
-                    Some(list) => list,
-                    None => names.entry(name.clone()).or_default(),
-                };
+                let list = self.by_name.entry(ns).or_default().entry(name).or_default();
                 match list.iter_mut().find(|(_, u)| u == uid) {
                     Some(entry) => entry.0 = entry.0.min(t),
-                    None => list.push((t, uid.clone())),
+                    None => list.push((t, uid)),
                 }
             }
         }
         let anchor = match (&pod.uid, &pod.namespace, &pod.name) {
-            (Some(u), _, _) => Some(KeyRef::Uid(u)),
-            (None, Some(ns), Some(n)) if id.is_some() => Some(KeyRef::Name(ns, n)),
+            (Some(u), _, _) => Some(Key::Uid(u)),
+            (None, Some(ns), Some(n)) if id.is_some() => Some(Key::Name(ns, n)),
             _ => None,
         };
         if let Some(a) = anchor {
@@ -288,12 +242,12 @@ impl Identity {
     /// The group (one per Pod) an event files under: the Pod's UID, else
     /// the container or sandbox it names, else the Pod's name at that time;
     /// `None` for facts that name none of these.
-    pub fn group_of(&mut self, e: &Event) -> Option<usize> {
+    pub fn group_of(&mut self, e: &'a Event) -> Option<usize> {
         let key = match &e.kind {
-            EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => KeyRef::Sandbox(sandbox),
+            EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => Key::Sandbox(sandbox),
             EventKind::SandboxSeen { .. } => return None,
             kind => match (kind.pod(), kind.runtime_id()) {
-                (Some(PodRef { uid: Some(u), .. }), _) => KeyRef::Uid(u),
+                (Some(PodRef { uid: Some(u), .. }), _) => Key::Uid(u),
                 (_, Some(id)) => self.ids.key(id),
                 (Some(pod), None) => pod_key(&self.by_name, pod, e.at)?,
                 (None, None) => return None,
@@ -304,9 +258,9 @@ impl Identity {
     }
 
     /// All keys of a group.
-    pub fn members(&mut self) -> HashMap<usize, Vec<Key>> {
-        let keys: Vec<(Key, usize)> = self.groups.keys.iter().map(|(k, i)| (k.clone(), *i)).collect();
-        let mut out: HashMap<usize, Vec<Key>> = HashMap::new();
+    pub fn members(&mut self) -> HashMap<usize, Vec<Key<'a>>> {
+        let keys: Vec<(Key<'a>, usize)> = self.groups.keys.iter().map(|(k, i)| (*k, *i)).collect();
+        let mut out: HashMap<usize, Vec<Key<'a>>> = HashMap::new();
         for (k, i) in keys {
             let r = self.groups.find(i);
             out.entry(r).or_default().push(k);
@@ -316,24 +270,24 @@ impl Identity {
 }
 
 /// Resolves a name-only reference to the UID live at `at`.
-fn uid_for_name<'a>(by_name: &'a UidsByName, ns: &str, name: &str, at: Option<Instant>) -> Option<&'a str> {
+fn uid_for_name<'a>(by_name: &UidsByName<'a>, ns: &str, name: &str, at: Option<Instant>) -> Option<&'a str> {
     let list = by_name.get(ns)?.get(name)?;
     if list.len() == 1 {
-        return Some(&list[0].1);
+        return Some(list[0].1);
     }
     let chosen = at.and_then(|t| list.iter().rev().find(|(first, _)| first.utc <= t.utc + chrono::Duration::seconds(1)));
-    Some(&chosen.unwrap_or(&list[0]).1)
+    Some(chosen.unwrap_or(&list[0]).1)
 }
 
 /// The key a Pod reference stands for at a given time.
-fn pod_key<'a>(by_name: &'a UidsByName, pod: &'a PodRef, at: Option<Instant>) -> Option<KeyRef<'a>> {
+fn pod_key<'a>(by_name: &UidsByName<'a>, pod: &'a PodRef, at: Option<Instant>) -> Option<Key<'a>> {
     if let Some(u) = &pod.uid {
-        return Some(KeyRef::Uid(u));
+        return Some(Key::Uid(u));
     }
     let (ns, name) = (pod.namespace.as_ref()?, pod.name.as_ref()?);
     Some(match uid_for_name(by_name, ns, name, at) {
-        Some(u) => KeyRef::Uid(u),
-        None => KeyRef::Name(ns, name),
+        Some(u) => Key::Uid(u),
+        None => Key::Name(ns, name),
     })
 }
 
@@ -341,8 +295,8 @@ fn pod_key<'a>(by_name: &'a UidsByName, pod: &'a PodRef, at: Option<Instant>) ->
 mod tests {
     use super::*;
 
-    fn ids(full: &[&str]) -> RuntimeIds {
-        let mut full_ids: Vec<String> = full.iter().map(|s| s.to_string()).collect();
+    fn ids<'a>(full: &[&'a str]) -> RuntimeIds<'a> {
+        let mut full_ids: Vec<&str> = full.to_vec();
         full_ids.sort_unstable();
         RuntimeIds { sandboxes: HashSet::default(), full_ids }
     }
@@ -363,14 +317,16 @@ mod tests {
     }
 
     #[test]
-    fn borrowed_keys_find_owned_ones() {
+    fn keys_are_found_by_kind_and_text() {
         let mut groups = Groups::default();
-        let uid = groups.key(KeyRef::Uid("u1"));
-        assert_eq!(groups.key(Key::Uid("u1".into()).as_key_ref()), uid);
-        assert_ne!(groups.key(KeyRef::Container("u1")), uid, "the kind of key is part of it");
-        groups.union(KeyRef::Uid("u1"), KeyRef::Name("web", "api-0"));
-        let name = groups.key(KeyRef::Name("web", "api-0"));
+        let uid = groups.key(Key::Uid("u1"));
+        let owned = String::from("u1");
+        assert_eq!(groups.key(Key::Uid(&owned)), uid, "the same text from another string");
+        assert_ne!(groups.key(Key::Container("u1")), uid, "the kind of key is part of it");
+        groups.union(Key::Uid("u1"), Key::Name("web", "api-0"));
+        let name = groups.key(Key::Name("web", "api-0"));
         assert_eq!(groups.find(name), groups.find(uid));
         assert_eq!(groups.keys.len(), 3);
+        assert_eq!(groups.parent.len(), 3, "a key found again adds no slot");
     }
 }

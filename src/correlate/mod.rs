@@ -218,24 +218,24 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> 
         for k in members.get(&g).into_iter().flatten() {
             match k {
                 Key::Uid(u) => {
-                    tl.uid.get_or_insert_with(|| u.clone());
+                    tl.uid.get_or_insert_with(|| u.to_string());
                 }
                 Key::Name(ns, n) => {
-                    tl.namespace.get_or_insert_with(|| ns.clone());
-                    tl.name.get_or_insert_with(|| n.clone());
+                    tl.namespace.get_or_insert_with(|| ns.to_string());
+                    tl.name.get_or_insert_with(|| n.to_string());
                 }
                 _ => {}
             }
         }
         if let Some(u) = &tl.uid {
-            if let Some((ns, n)) = ident.names.get(u) {
-                tl.namespace = Some(ns.clone());
-                tl.name = Some(n.clone());
+            if let Some((ns, n)) = ident.name_of(u) {
+                tl.namespace = Some(ns.to_string());
+                tl.name = Some(n.to_string());
             }
         }
         for c in &mut tl.containers {
             if c.name.is_none() {
-                c.name = c.id.as_ref().and_then(|i| ident.container_names.get(i).cloned());
+                c.name = c.id.as_deref().and_then(|i| ident.container_name(i)).map(str::to_string);
             }
         }
         // The kubelet's PLEG also reports sandbox (pause) IDs; an unnamed ID
@@ -284,8 +284,8 @@ fn container_mut<'a>(
             Some(p) => p,
             None => {
                 // A name-only entry for the same container becomes this one.
-                let named = name.or_else(|| ident.container_names.get(id));
-                match tl.containers.iter().position(|c| c.id.is_none() && named.is_some() && c.name.as_ref() == named) {
+                let named = name.map(String::as_str).or_else(|| ident.container_name(id));
+                match tl.containers.iter().position(|c| c.id.is_none() && named.is_some() && c.name.as_deref() == named) {
                     Some(p) => {
                         tl.containers[p].id = Some(id.to_string());
                         p
@@ -299,7 +299,7 @@ fn container_mut<'a>(
         };
         let c = &mut tl.containers[pos];
         if c.name.is_none() {
-            c.name = name.cloned().or_else(|| ident.container_names.get(id).cloned());
+            c.name = name.cloned().or_else(|| ident.container_name(id).map(str::to_string));
         }
         return Some(c);
     }
