@@ -197,14 +197,20 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> 
     }
     let events = by_time(&lists);
     let mut ident = Identity::build(&events);
-    let mut groups: HashMap<usize, PodTimeline> = HashMap::new();
-    let mut order: Vec<usize> = Vec::new();
+    // Timelines in order of first appearance, with the group each is of;
+    // `slot[group]` is a group's place in that list.
+    let mut timelines: Vec<(usize, PodTimeline)> = Vec::new();
+    let mut slot: Vec<usize> = Vec::new();
     for &e in &events {
         let Some(g) = ident.group_of(e) else { continue };
-        let tl = groups.entry(g).or_insert_with(|| {
-            order.push(g);
-            PodTimeline::default()
-        });
+        if slot.len() <= g {
+            slot.resize(g + 1, usize::MAX);
+        }
+        if slot[g] == usize::MAX {
+            slot[g] = timelines.len();
+            timelines.push((g, PodTimeline::default()));
+        }
+        let tl = &mut timelines[slot[g]].1;
         if tl.node.is_none() {
             tl.node = e.node.as_deref().map(str::to_string);
         }
@@ -213,8 +219,7 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> 
     // Fill identity from the group's keys.
     let members = ident.members();
     let mut out = Vec::new();
-    for g in order {
-        let Some(mut tl) = groups.remove(&g) else { continue };
+    for (g, mut tl) in timelines {
         for k in members.get(&g).into_iter().flatten() {
             match k {
                 Key::Uid(u) => {
