@@ -35,6 +35,12 @@ fn fleet(dir: &Path) {
     copy_dir(&fixtures().join("seed-article/kind-control-plane"), &dir.join("kind-control-plane"));
 }
 
+/// A generated kind archive (`examples/gen_archive`, plain journals) of
+/// `pods` Pods on `nodes` nodes, written to `out`.
+fn generate(out: &Path, pods: usize, seed: u64, nodes: usize) {
+    gen_archive::run(&gen_archive::Args { out: out.to_path_buf(), pods, seed, nodes, gzip: false }).unwrap();
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
@@ -135,7 +141,7 @@ fn generated_fleet_matches_analyze_and_its_statistics_add_up() {
     // A generated fleet: several nodes, namespaces and workloads, every outcome.
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("fleet");
-    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 150, seed: 5, nodes: 3, gzip: false }).unwrap();
+    generate(&root, 150, 5, 3);
     let report = json(&["audit", "-o", "json", root.to_str().unwrap()]);
     // Each Pod's answer is the one `analyze` gives over the same files.
     let analyze = json(&["analyze", "-o", "json", root.to_str().unwrap()]);
@@ -256,7 +262,7 @@ fn archive_made_with_dot_gives_its_node_directorys_answers() {
     // the `.` is not a node, the Pods are the node directory's.
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("fleet");
-    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 40, seed: 4, nodes: 1, gzip: false }).unwrap();
+    generate(&root, 40, 4, 1);
     let node = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
     let tgz = d.path().join("node.tgz");
     // (The tar crate drops a leading `./`; GNU tar keeps it.)
@@ -277,7 +283,7 @@ fn archive_made_with_dot_gives_its_node_directorys_answers() {
     assert_eq!(cut(&audit_tgz), cut(&audit_dir), "audit");
     // Two such archives are two nodes, not one node of no name.
     let other = d.path().join("other");
-    gen_archive::run(&gen_archive::Args { out: other.clone(), pods: 30, seed: 5, nodes: 1, gzip: false }).unwrap();
+    generate(&other, 30, 5, 1);
     let other_node = std::fs::read_dir(&other).unwrap().map(|e| e.unwrap().path()).find(|p| p.is_dir()).unwrap();
     let other_tgz = d.path().join("other.tgz");
     let made = std::process::Command::new("tar").arg("-C").arg(&other_node).arg("-czf").arg(&other_tgz).arg(".").status().unwrap();
@@ -391,7 +397,7 @@ fn archive_journal_read_before_unit_logs_gives_the_directory_answer() {
     // know which are there: whatever the order, the answer is the directory's.
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("fleet");
-    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 120, seed: 9, nodes: 3, gzip: false }).unwrap();
+    generate(&root, 120, 9, 3);
     let mut nodes: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
     nodes.sort();
     assert_eq!(nodes.len(), 3);
@@ -464,7 +470,7 @@ fn analyze_and_check_read_archives_as_their_directory() {
     // or piped to stdin, an archive gives the answers of its unpacked files.
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("fleet");
-    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 80, seed: 5, nodes: 2, gzip: false }).unwrap();
+    generate(&root, 80, 5, 2);
     let from_dir = json(&["analyze", "-o", "json", root.to_str().unwrap()]);
     let expected = pods_by_key(&from_dir, "fleet");
     assert!(expected.len() >= 80);
@@ -634,7 +640,7 @@ fn archive_with_inputs_of_no_node_gives_the_directory_answer() {
     // knows are reported once, as in the directory (and as analyze does).
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("fleet");
-    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 60, seed: 3, nodes: 2, gzip: false }).unwrap();
+    generate(&root, 60, 3, 2);
     copy_dir(&fixtures().join("rollout-no-prestop"), &root);
     let from_dir = json(&["audit", "-o", "json", root.to_str().unwrap()]);
     let analyze = json(&["analyze", "-o", "json", root.to_str().unwrap()]);
@@ -661,7 +667,7 @@ fn node_split_across_paths_is_one_node() {
     // an archive; or two archives) give each Pod once, with analyze's answer.
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("fleet");
-    gen_archive::run(&gen_archive::Args { out: root.clone(), pods: 60, seed: 6, nodes: 2, gzip: false }).unwrap();
+    generate(&root, 60, 6, 2);
     let kubelet_part = d.path().join("a");
     let rest_part = d.path().join("b");
     for node in std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()) {
@@ -715,7 +721,7 @@ fn node_directory_named_otherwise_than_its_host_is_still_one_node() {
     // directory. Both must be one node, as when the directory is named after the host.
     let d = tempfile::tempdir().unwrap();
     let kind = d.path().join("kind");
-    gen_archive::run(&gen_archive::Args { out: kind.clone(), pods: 80, seed: 11, nodes: 2, gzip: false }).unwrap();
+    generate(&kind, 80, 11, 2);
     let bundle = d.path().join("bundle");
     copy_dir(&kind, &bundle);
     std::fs::rename(bundle.join("kind-worker"), bundle.join("i-0a1b2c3d4e5f60718")).unwrap();
@@ -757,7 +763,7 @@ fn node_less_runtime_facts_a_node_took_are_not_reported_again() {
     // `containerd/`, is one node instead: see the test below.)
     let d = tempfile::tempdir().unwrap();
     let kind = d.path().join("kind");
-    gen_archive::run(&gen_archive::Args { out: kind.clone(), pods: 60, seed: 13, nodes: 2, gzip: false }).unwrap();
+    generate(&kind, 60, 13, 2);
     let node = kind.join("kind-worker");
     let bundle = d.path().join("bundle");
     std::fs::create_dir_all(bundle.join("kind-worker")).unwrap();
@@ -798,7 +804,7 @@ fn component_laid_bundles_are_one_node_each_and_shard_as_one_run() {
     // sharding it by node loses and invents nothing.
     let d = tempfile::tempdir().unwrap();
     let kind = d.path().join("kind");
-    gen_archive::run(&gen_archive::Args { out: kind.clone(), pods: 80, seed: 17, nodes: 2, gzip: false }).unwrap();
+    generate(&kind, 80, 17, 2);
     let fleet = d.path().join("fleet");
     component_bundle(&kind, "kind-worker", &fleet.join("eks_i-0aaa"));
     component_bundle(&kind, "kind-worker2", &fleet.join("eks_i-0bbb"));

@@ -137,7 +137,7 @@ pub fn read_entries<R: Read>(
         done(b);
     }
     if let (n @ 1.., Some(first)) = walk.links {
-        let what = if n == 1 { "1 symbolic link".to_string() } else { format!("{n} symbolic links") };
+        let what = super::symbolic_links(n);
         walk.warnings.push(format!(
             "{display}: skipped {what} (first: {first}): links inside an archive are not followed; the files they point to are read when the archive holds them"
         ));
@@ -176,7 +176,7 @@ struct Walk<'a> {
     files: u32,
     warnings: Vec<String>,
     /// Symbolic links met (not followed), with the first one's path and target.
-    links: (u32, Option<String>),
+    links: (usize, Option<String>),
 }
 
 impl Walk<'_> {

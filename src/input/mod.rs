@@ -215,6 +215,16 @@ pub fn is_component_dir(name: &str) -> bool {
     COMPONENT_DIRS.contains(&name)
 }
 
+/// `1 symbolic link`, `3 symbolic links`: how skipped links are counted in
+/// warnings (the walk's dangling ones, an archive's unfollowed ones).
+fn symbolic_links(n: usize) -> String {
+    if n == 1 {
+        "1 symbolic link".to_string()
+    } else {
+        format!("{n} symbolic links")
+    }
+}
+
 /// The node directory a marker file in `dir` marks: `dir`, or its parent
 /// when `dir` only holds one component's logs.
 fn marked_node(dir: &Path) -> &Path {
@@ -274,8 +284,7 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     problems.sort_by_cached_key(|(at, _)| walk_key(at));
     warnings.extend(problems.into_iter().map(|(at, why)| format!("{}: skipped: {why}", at.display())));
     if let Some(first) = broken_links.iter().min_by_key(|p| walk_key(p)) {
-        let n = broken_links.len();
-        let what = if n == 1 { "1 symbolic link".to_string() } else { format!("{n} symbolic links") };
+        let what = symbolic_links(broken_links.len());
         warnings.push(format!("{}: skipped {what} to files that do not exist here (first: {})", root.display(), first.display()));
     }
     let has = |dir: &Path, f: &str| node_dirs.get(dir.as_os_str()).is_some_and(|markers| markers.contains(&f));
