@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side figures for the README: `podmortem audit` against `rg` counting
-# a handful of literal markers over the same files, and against `zcat` over the
+# literal markers over the same files (seven of the Pod-stop words, and the 59
+# literals audit's own prefilter looks for), and against `zcat` over the
 # same .tar.gz, on a generated kind archive; then peak RSS at that size and at
 # about 1 GB. `examples/front_end` (walk, read, split lines, prefilter, envelope,
 # no parsing) runs beside them: the floor any line-by-line analysis stands on;
@@ -18,7 +19,7 @@ WORK=${WORK:-/tmp/podmortem-compare}
 for tool in rg hyperfine /usr/bin/time zcat; do
     command -v "$tool" >/dev/null || { echo "compare.sh: $tool is needed" >&2; exit 2; }
 done
-cargo build --release --quiet --bin podmortem --example gen_archive --example front_end
+cargo build --release --quiet --bin podmortem --example gen_archive --example front_end --example prefilter_markers
 PM=$PWD/target/release/podmortem
 GEN=$PWD/target/release/examples/gen_archive
 FRONT=$PWD/target/release/examples/front_end
@@ -28,9 +29,11 @@ rm -rf "$WORK/archive" "$WORK/archive.tar.gz" "$WORK/big"
 tar -C "$WORK" -czf "$WORK/archive.tar.gz" archive
 echo "archive: $(du -s --apparent-size --block-size=1M "$WORK/archive" | cut -f1) MB in $(find "$WORK/archive" -type f | wc -l) files; tar.gz: $(du --block-size=1M "$WORK/archive.tar.gz" | cut -f1) MB"
 
+./target/release/examples/prefilter_markers > "$WORK/markers.txt"
 MARKERS=(-e StopContainer -e 'Kill container' -e TearDown -e UnmountVolume -e 'Killing container' -e 'SyncLoop DELETE' -e TaskExit)
 hyperfine --warmup 2 --runs 10 --style basic \
     -n "rg -c -F (7 markers), directory" "rg -c -F ${MARKERS[*]@Q} $WORK/archive" \
+    -n "rg -c -F (the prefilter's $(wc -l < "$WORK/markers.txt") markers), directory" "rg -c -F -f $WORK/markers.txt $WORK/archive" \
     -n "front end only (examples/front_end), directory" "$FRONT $WORK/archive" \
     -n "front end and parsers (examples/front_end --parse), directory" "$FRONT --parse $WORK/archive" \
     -n "podmortem audit, directory" "$PM audit $WORK/archive" \

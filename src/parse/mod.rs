@@ -87,6 +87,22 @@ const APP_MARKERS: &[&str] = &["SIGTERM", "SIGINT", "SIGQUIT", "sigterm", "Shutt
 /// Kinds of API objects printed one per line (`kubectl get … -o json | jq -c`).
 const API_OBJECT_MARKERS: &[&str] = &["\"EndpointSlice\"", "\"Pod\"", "\"Event\""];
 
+/// Every literal the prefilter looks for: a node log line that holds none of
+/// them is counted, not parsed. Public so that a benchmark can have `rg`
+/// search for exactly these (`examples/prefilter_markers`).
+pub fn markers() -> Vec<&'static str> {
+    kubelet::MARKERS
+        .iter()
+        .chain(containerd::MARKERS)
+        .chain(kernel::MARKERS)
+        .chain(crio::MARKERS)
+        .chain(audit_log::MARKERS)
+        .chain(APP_MARKERS)
+        .chain(API_OBJECT_MARKERS)
+        .copied()
+        .collect()
+}
+
 /// Parses node log lines (kubelet, containerd, CRI-O, kernel, app) and JSON lines in any envelope.
 pub struct LineParser {
     prefilter: Literals,
@@ -101,17 +117,7 @@ impl Default for LineParser {
 impl LineParser {
     /// Builds the prefilter from every parser's marker literals.
     pub fn new() -> Self {
-        let markers: Vec<&str> = kubelet::MARKERS
-            .iter()
-            .chain(containerd::MARKERS)
-            .chain(kernel::MARKERS)
-            .chain(crio::MARKERS)
-            .chain(audit_log::MARKERS)
-            .chain(APP_MARKERS)
-            .chain(API_OBJECT_MARKERS)
-            .copied()
-            .collect();
-        LineParser { prefilter: Literals::new(&markers) }
+        LineParser { prefilter: Literals::new(&markers()) }
     }
 
     /// Cheap test: can this line matter at all?
@@ -283,6 +289,19 @@ mod tests {
         assert_eq!(l.stamp.unwrap().nanos, 943_774_000);
         assert!(p.is_relevant(b"x SyncLoop REMOVE y"));
         assert!(!p.is_relevant(b"Generating pod status"));
+    }
+
+    #[test]
+    fn every_marker_and_only_a_marker_passes_the_prefilter() {
+        let p = LineParser::new();
+        let markers = markers();
+        assert!(markers.len() > 40, "every parser's literals, not a few");
+        for m in &markers {
+            assert!(p.is_relevant(format!("x {m} y").as_bytes()), "{m:?} passes");
+            // The same words with one letter changed are not relevant.
+            let changed: String = m.chars().enumerate().map(|(i, c)| if i == m.len() / 2 { '#' } else { c }).collect();
+            assert!(!p.is_relevant(changed.as_bytes()) || markers.iter().any(|o| changed.contains(o)), "{changed:?} fails");
+        }
     }
 
     #[test]
