@@ -4,7 +4,13 @@
 //! correlator sees nothing else. An event says one fact ("the runtime sent
 //! SIGKILL to container X", "container X belongs to Pod ns/name uid U"),
 //! when the log says it happened, and where the line is.
+//!
+//! Parsers name the text of a fact (IDs, names, messages) with owned
+//! strings; the input's collector keeps each fact with that text interned
+//! ([`crate::symbols`]), so that a node's thousands of facts about the same
+//! few hundred Pods hold small integers rather than copies of the strings.
 
+use crate::symbols::Sym;
 use crate::time::{Instant, Stamp};
 use std::sync::Arc;
 
@@ -19,14 +25,35 @@ pub struct Origin {
 }
 
 /// What a line says about a Pod, as far as it says it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct PodRef {
+///
+/// Parsers name it with owned strings (`PodRef<String>`); a kept fact names
+/// it with symbols of its input's table (`PodRef<Sym>`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PodRef<S = String> {
     /// Namespace, when printed.
-    pub namespace: Option<String>,
+    pub namespace: Option<S>,
     /// Pod name, when printed.
-    pub name: Option<String>,
+    pub name: Option<S>,
     /// Pod UID, when printed.
-    pub uid: Option<String>,
+    pub uid: Option<S>,
+}
+
+impl<S> Default for PodRef<S> {
+    fn default() -> Self {
+        PodRef { namespace: None, name: None, uid: None }
+    }
+}
+
+impl<S> PodRef<S> {
+    /// True when nothing identifies the Pod.
+    pub fn is_empty(&self) -> bool {
+        self.uid.is_none() && self.name.is_none()
+    }
+
+    /// The same reference with each string replaced by `f`'s value for it.
+    pub fn map_text<T>(self, f: &mut impl FnMut(S) -> T) -> PodRef<T> {
+        PodRef { namespace: self.namespace.map(&mut *f), name: self.name.map(&mut *f), uid: self.uid.map(&mut *f) }
+    }
 }
 
 impl PodRef {
@@ -47,11 +74,6 @@ impl PodRef {
         }
         self
     }
-
-    /// True when nothing identifies the Pod.
-    pub fn is_empty(&self) -> bool {
-        self.uid.is_none() && self.name.is_none()
-    }
 }
 
 /// Who or what initiated a stop, as far as node logs can tell.
@@ -67,139 +89,231 @@ pub enum StopCause {
 
 /// Which API status field a terminated state came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TerminatedState {
+pub struct TerminatedState<S = String> {
     /// Container name.
-    pub container: String,
+    pub container: S,
     /// Runtime container ID without the `containerd://` scheme, if known.
-    pub container_id: Option<String>,
+    pub container_id: Option<S>,
     /// Exit code.
     pub exit_code: Option<i32>,
     /// `Completed`, `Error`, `OOMKilled`, `ContainerStatusUnknown`, …
-    pub reason: Option<String>,
+    pub reason: Option<S>,
     /// When the container finished (seconds precision in the API).
     pub finished_at: Option<Stamp>,
 }
 
+impl<S> TerminatedState<S> {
+    /// The same state with each string replaced by `f`'s value for it.
+    pub fn map_text<T>(self, f: &mut impl FnMut(S) -> T) -> TerminatedState<T> {
+        TerminatedState {
+            container: f(self.container),
+            container_id: self.container_id.map(&mut *f),
+            exit_code: self.exit_code,
+            reason: self.reason.map(&mut *f),
+            finished_at: self.finished_at,
+        }
+    }
+}
+
 /// One fact about a Pod stop.
+///
+/// Parsers state it with owned strings (`EventKind<String>`); a kept fact
+/// holds symbols of its input's table instead (`EventKind<Sym>`): see
+/// [`crate::symbols`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventKind {
+pub enum EventKind<S = String> {
     // ---- identity ----
     /// The runtime created a sandbox for a Pod (containerd `RunPodSandbox … returns sandbox id`).
-    SandboxCreated { sandbox: String, pod: PodRef },
+    SandboxCreated { sandbox: S, pod: PodRef<S> },
     /// The runtime created a container in a sandbox (`CreateContainer … returns container id`).
-    ContainerCreated { sandbox: String, container: String, name: String },
+    ContainerCreated { sandbox: S, container: S, name: S },
     /// A line tied a container (and perhaps its name) to a Pod.
-    ContainerOfPod { pod: PodRef, container: Option<String>, name: Option<String> },
+    ContainerOfPod { pod: PodRef<S>, container: Option<S>, name: Option<S> },
     /// A sandbox ID was named in a sandbox-only line (so it is not an app container).
-    SandboxSeen { sandbox: String },
+    SandboxSeen { sandbox: S },
     /// The controller that owns a Pod: the `metadata.ownerReferences` entry
     /// with `controller: true` (a ReplicaSet, StatefulSet, Job, …), which
     /// `audit` groups Pods by.
-    PodOwner { pod: PodRef, kind: String, name: String },
+    PodOwner { pod: PodRef<S>, kind: S, name: S },
     /// The kubelet learned the Pod (`SyncLoop ADD`).
-    PodAdded { pod: PodRef },
+    PodAdded { pod: PodRef<S> },
 
     // ---- API (audit log, kubectl JSON, events) ----
     /// Someone asked the API to delete or evict the Pod.
     DeletionRequested {
-        pod: PodRef,
+        pod: PodRef<S>,
         /// API user, when the audit log says.
-        by: Option<String>,
+        by: Option<S>,
         /// The requester's user agent.
-        user_agent: Option<String>,
+        user_agent: Option<S>,
         /// Contract reason: `delete`, `eviction`, `scale_down`, `preemption`, `unknown`.
         reason: &'static str,
         /// Grace period the request asked for (or the API applied).
         grace_s: Option<i64>,
     },
     /// An EndpointSlice entry for the Pod changed its conditions.
-    EndpointChanged { pod: PodRef, ready: bool, serving: Option<bool>, terminating: Option<bool> },
+    EndpointChanged { pod: PodRef<S>, ready: bool, serving: Option<bool>, terminating: Option<bool> },
     /// The Pod's entry left an EndpointSlice.
-    EndpointGone { pod: PodRef },
+    EndpointGone { pod: PodRef<S> },
 
     // ---- kubelet, pod level ----
     /// The kubelet saw the API delete (`SyncLoop DELETE`).
-    DeleteSeen { pod: PodRef },
+    DeleteSeen { pod: PodRef<S> },
     /// The Pod is gone from the API (`removed from etcd`, `SyncLoop REMOVE`).
-    Removed { pod: PodRef },
+    Removed { pod: PodRef<S> },
     /// The kubelet decided to stop the Pod itself (eviction, shutdown, preemption).
-    KubeletStop { pod: PodRef, cause: StopCause },
+    KubeletStop { pod: PodRef<S>, cause: StopCause },
 
     // ---- kubelet, container level ----
     /// `Killing container with a grace period [override]`.
     KillRequested {
-        pod: PodRef,
-        container: Option<String>,
-        name: Option<String>,
+        pod: PodRef<S>,
+        container: Option<S>,
+        name: Option<S>,
         grace_s: i64,
         is_override: bool,
         /// True for Kubernetes ≥ 1.28 line shapes (JSON-rendered `podUID`).
         modern: Option<bool>,
     },
     /// `Running preStop hook`.
-    PreStopStarted { pod: PodRef, container: Option<String>, name: Option<String> },
+    PreStopStarted { pod: PodRef<S>, container: Option<S>, name: Option<S> },
     /// `PreStop hook completed`.
-    PreStopFinished { pod: PodRef, container: Option<String>, name: Option<String> },
+    PreStopFinished { pod: PodRef<S>, container: Option<S>, name: Option<S> },
     /// `PreStop hook failed` (or a FailedPreStopHook event).
-    PreStopFailed { pod: PodRef, container: Option<String>, name: Option<String>, message: String },
+    PreStopFailed { pod: PodRef<S>, container: Option<S>, name: Option<S>, message: S },
     /// `PreStop hook not completed in grace period`.
-    PreStopTimedOut { pod: PodRef, container: Option<String>, name: Option<String>, grace_s: Option<i64> },
+    PreStopTimedOut { pod: PodRef<S>, container: Option<S>, name: Option<S>, grace_s: Option<i64> },
     /// `Container exited normally`: the kubelet's StopContainer call returned.
-    KubeletStopReturned { pod: PodRef, container: Option<String>, name: Option<String> },
+    KubeletStopReturned { pod: PodRef<S>, container: Option<S>, name: Option<S> },
     /// `Generic (PLEG): container finished … exitCode=N`.
-    ContainerFinished { pod: PodRef, container: String, exit_code: Option<i32> },
+    ContainerFinished { pod: PodRef<S>, container: S, exit_code: Option<i32> },
     /// `SyncLoop (PLEG) … ContainerDied` for a container or sandbox ID.
-    ContainerDied { pod: PodRef, id: String },
+    ContainerDied { pod: PodRef<S>, id: S },
     /// A liveness/startup probe failure that leads to a restart.
-    ProbeRestart { pod: PodRef, container: Option<String>, name: Option<String>, probe: String },
+    ProbeRestart { pod: PodRef<S>, container: Option<S>, name: Option<S>, probe: S },
     /// A probe failure (not yet a restart decision).
-    ProbeFailed { pod: PodRef, name: Option<String>, probe: String },
+    ProbeFailed { pod: PodRef<S>, name: Option<S>, probe: S },
     /// A terminated container state from a status patch or API object.
     /// (Boxed: it is the largest fact and a rare one; every event pays for the largest.)
-    StatusTerminated { pod: PodRef, state: Box<TerminatedState> },
+    StatusTerminated { pod: PodRef<S>, state: Box<TerminatedState<S>> },
     /// `UnmountVolume started`.
-    VolumeUnmountStarted { pod: PodRef, volume: String },
+    VolumeUnmountStarted { pod: PodRef<S>, volume: S },
     /// `UnmountVolume.TearDown succeeded`.
-    VolumeUnmounted { pod: PodRef, volume: String },
+    VolumeUnmounted { pod: PodRef<S>, volume: S },
     /// `UnmountVolume.TearDown failed`.
-    VolumeUnmountFailed { pod: PodRef, volume: String, error: String },
+    VolumeUnmountFailed { pod: PodRef<S>, volume: S, error: S },
     /// `All volumes are unmounted for pod`.
-    AllVolumesUnmounted { pod: PodRef },
+    AllVolumesUnmounted { pod: PodRef<S> },
     /// A line naming the node a Pod ran on (e.g. `Volume detached … on node`).
-    NodeOfPod { pod: PodRef, node: String },
+    NodeOfPod { pod: PodRef<S>, node: S },
 
     // ---- runtime ----
     /// `StopContainer for "ID" with timeout N (s)`.
-    StopRequested { container: String, timeout_s: i64 },
+    StopRequested { container: S, timeout_s: i64 },
     /// `Stop container "ID" with signal terminated`.
-    SignalSent { container: String, signal: String },
+    SignalSent { container: S, signal: S },
     /// `Kill container "ID"` (SIGKILL).
-    KillSent { container: String },
+    KillSent { container: S },
     /// `StopContainer for "ID" returns successfully`.
-    StopReturned { container: String },
+    StopReturned { container: S },
     /// `Container to stop "ID" must be in running or unknown state, current state "CONTAINER_EXITED"`.
-    AlreadyExited { container: String },
+    AlreadyExited { container: S },
     /// A task exit (`received exit event`, `TaskExit event`, kubelet-free).
-    Exited { id: String, exit_code: Option<i32>, exited_at: Option<Stamp>, sandbox: bool },
+    Exited { id: S, exit_code: Option<i32>, exited_at: Option<Stamp>, sandbox: bool },
     /// The runtime or kernel reports an OOM kill for a container.
-    Oom { container: Option<String>, pod: PodRef, detail: String },
+    Oom { container: Option<S>, pod: PodRef<S>, detail: S },
     /// `StopPodSandbox for "ID" returns successfully`.
-    SandboxStopped { sandbox: String },
+    SandboxStopped { sandbox: S },
     /// `TearDown network for sandbox "ID" successfully`.
-    NetworkTornDown { sandbox: String },
+    NetworkTornDown { sandbox: S },
     /// CRI-O `Deleting pod <ns>_<pod> from CNI network`: teardown named by Pod.
-    PodNetworkTornDown { pod: PodRef },
+    PodNetworkTornDown { pod: PodRef<S> },
     /// `shim disconnected id=ID`.
-    ShimDisconnected { id: String },
+    ShimDisconnected { id: S },
 
     // ---- app ----
     /// An application line saying it received a stop signal.
-    AppSignalLogged { pod: PodRef, name: String, text: String },
+    AppSignalLogged { pod: PodRef<S>, name: S, text: S },
 }
 
-impl EventKind {
+impl<S> EventKind<S> {
+    /// The same fact with each string replaced by `f`'s value for it: how a
+    /// parser's fact becomes a kept one ([`crate::symbols::Symbols::intern`]),
+    /// and how a kept fact moves to another table.
+    pub fn map_text<T>(self, f: &mut impl FnMut(S) -> T) -> EventKind<T> {
+        use EventKind::*;
+        match self {
+            SandboxCreated { sandbox, pod } => SandboxCreated { sandbox: f(sandbox), pod: pod.map_text(f) },
+            ContainerCreated { sandbox, container, name } => {
+                ContainerCreated { sandbox: f(sandbox), container: f(container), name: f(name) }
+            }
+            ContainerOfPod { pod, container, name } => {
+                ContainerOfPod { pod: pod.map_text(f), container: container.map(&mut *f), name: name.map(&mut *f) }
+            }
+            SandboxSeen { sandbox } => SandboxSeen { sandbox: f(sandbox) },
+            PodOwner { pod, kind, name } => PodOwner { pod: pod.map_text(f), kind: f(kind), name: f(name) },
+            PodAdded { pod } => PodAdded { pod: pod.map_text(f) },
+            DeletionRequested { pod, by, user_agent, reason, grace_s } => {
+                DeletionRequested { pod: pod.map_text(f), by: by.map(&mut *f), user_agent: user_agent.map(&mut *f), reason, grace_s }
+            }
+            EndpointChanged { pod, ready, serving, terminating } => EndpointChanged { pod: pod.map_text(f), ready, serving, terminating },
+            EndpointGone { pod } => EndpointGone { pod: pod.map_text(f) },
+            DeleteSeen { pod } => DeleteSeen { pod: pod.map_text(f) },
+            Removed { pod } => Removed { pod: pod.map_text(f) },
+            KubeletStop { pod, cause } => KubeletStop { pod: pod.map_text(f), cause },
+            KillRequested { pod, container, name, grace_s, is_override, modern } => KillRequested {
+                pod: pod.map_text(f),
+                container: container.map(&mut *f),
+                name: name.map(&mut *f),
+                grace_s,
+                is_override,
+                modern,
+            },
+            PreStopStarted { pod, container, name } => {
+                PreStopStarted { pod: pod.map_text(f), container: container.map(&mut *f), name: name.map(&mut *f) }
+            }
+            PreStopFinished { pod, container, name } => {
+                PreStopFinished { pod: pod.map_text(f), container: container.map(&mut *f), name: name.map(&mut *f) }
+            }
+            PreStopFailed { pod, container, name, message } => {
+                PreStopFailed { pod: pod.map_text(f), container: container.map(&mut *f), name: name.map(&mut *f), message: f(message) }
+            }
+            PreStopTimedOut { pod, container, name, grace_s } => {
+                PreStopTimedOut { pod: pod.map_text(f), container: container.map(&mut *f), name: name.map(&mut *f), grace_s }
+            }
+            KubeletStopReturned { pod, container, name } => {
+                KubeletStopReturned { pod: pod.map_text(f), container: container.map(&mut *f), name: name.map(&mut *f) }
+            }
+            ContainerFinished { pod, container, exit_code } => {
+                ContainerFinished { pod: pod.map_text(f), container: f(container), exit_code }
+            }
+            ContainerDied { pod, id } => ContainerDied { pod: pod.map_text(f), id: f(id) },
+            ProbeRestart { pod, container, name, probe } => {
+                ProbeRestart { pod: pod.map_text(f), container: container.map(&mut *f), name: name.map(&mut *f), probe: f(probe) }
+            }
+            ProbeFailed { pod, name, probe } => ProbeFailed { pod: pod.map_text(f), name: name.map(&mut *f), probe: f(probe) },
+            StatusTerminated { pod, state } => StatusTerminated { pod: pod.map_text(f), state: Box::new(state.map_text(f)) },
+            VolumeUnmountStarted { pod, volume } => VolumeUnmountStarted { pod: pod.map_text(f), volume: f(volume) },
+            VolumeUnmounted { pod, volume } => VolumeUnmounted { pod: pod.map_text(f), volume: f(volume) },
+            VolumeUnmountFailed { pod, volume, error } => VolumeUnmountFailed { pod: pod.map_text(f), volume: f(volume), error: f(error) },
+            AllVolumesUnmounted { pod } => AllVolumesUnmounted { pod: pod.map_text(f) },
+            NodeOfPod { pod, node } => NodeOfPod { pod: pod.map_text(f), node: f(node) },
+            StopRequested { container, timeout_s } => StopRequested { container: f(container), timeout_s },
+            SignalSent { container, signal } => SignalSent { container: f(container), signal: f(signal) },
+            KillSent { container } => KillSent { container: f(container) },
+            StopReturned { container } => StopReturned { container: f(container) },
+            AlreadyExited { container } => AlreadyExited { container: f(container) },
+            Exited { id, exit_code, exited_at, sandbox } => Exited { id: f(id), exit_code, exited_at, sandbox },
+            Oom { container, pod, detail } => Oom { container: container.map(&mut *f), pod: pod.map_text(f), detail: f(detail) },
+            SandboxStopped { sandbox } => SandboxStopped { sandbox: f(sandbox) },
+            NetworkTornDown { sandbox } => NetworkTornDown { sandbox: f(sandbox) },
+            PodNetworkTornDown { pod } => PodNetworkTornDown { pod: pod.map_text(f) },
+            ShimDisconnected { id } => ShimDisconnected { id: f(id) },
+            AppSignalLogged { pod, name, text } => AppSignalLogged { pod: pod.map_text(f), name: f(name), text: f(text) },
+        }
+    }
     /// The Pod the fact names (as far as it names one).
-    pub fn pod(&self) -> Option<&PodRef> {
+    pub fn pod(&self) -> Option<&PodRef<S>> {
         use EventKind::*;
         match self {
             SandboxCreated { pod, .. }
@@ -246,7 +360,7 @@ impl EventKind {
     }
 
     /// The runtime ID (container or sandbox) the fact is about, if it names one.
-    pub fn runtime_id(&self) -> Option<&String> {
+    pub fn runtime_id(&self) -> Option<&S> {
         use EventKind::*;
         match self {
             SandboxCreated { sandbox, .. } | SandboxSeen { sandbox } | SandboxStopped { sandbox } | NetworkTornDown { sandbox } => {
@@ -275,7 +389,7 @@ impl EventKind {
     }
 
     /// A container ID together with the container name the fact gives it.
-    pub fn container_name(&self) -> Option<(&String, &String)> {
+    pub fn container_name(&self) -> Option<(&S, &S)> {
         use EventKind::*;
         match self {
             ContainerCreated { container, name, .. } => Some((container, name)),
@@ -304,6 +418,7 @@ pub struct Event {
     pub origin: Origin,
     /// The node whose log said it, when known.
     pub node: Option<Arc<str>>,
-    /// The fact itself.
-    pub kind: EventKind,
+    /// The fact itself, its text as symbols of its input's table
+    /// (`FileResult::symbols`).
+    pub kind: EventKind<Sym>,
 }

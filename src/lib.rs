@@ -24,6 +24,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod report;
 pub mod stats;
+pub mod symbols;
 pub mod time;
 
 /// The whole program: parse arguments, run, map errors to exit codes

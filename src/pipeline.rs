@@ -6,6 +6,7 @@ use crate::findings::{self, Sources};
 use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{InputSummary, PodReport, Report, Summary, SCHEMA};
 use crate::parse::LineParser;
+use crate::symbols::Symbols;
 use crate::time::{Instant, YearResolver, Zone};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -60,8 +61,11 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     // Facts cite their input by its place in this list, wherever the list
     // was put together (an archive gives many files, an unreadable file
     // none, node-less facts are appended to a node's).
+    // Likewise their text, by the symbols of one table for the run.
+    let mut symbols = Symbols::default();
     for (i, f) in files.iter_mut().enumerate() {
         f.renumber(i as u32);
+        f.join_symbols(&mut symbols);
     }
     let node_dirs = name_nodes_by_host(&mut files);
     let mut resolver = YearResolver::new(opts.year);
@@ -133,7 +137,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         ctx.logs_end.entry(String::new()).or_insert(end);
     }
     let paths: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
-    let timelines = correlate::correlate(events, &ctx);
+    let timelines = correlate::correlate(events, &symbols, &ctx);
     let src = Sources { paths: &paths };
     let mut pods: Vec<PodReport> = timelines.iter().map(|t| findings::assess(t, &src)).collect();
     pods.sort_by_cached_key(sort_key);

@@ -8,6 +8,7 @@
 use crate::event::Event;
 use crate::input::FileResult;
 use crate::model::PodReport;
+use crate::symbols::{Sym, Symbols};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -26,23 +27,24 @@ pub struct SharedFacts {
 }
 
 /// The keys a fact is joined by: its Pod's UID, its Pod's `namespace/name`
-/// and the runtime ID it names.
-fn keys_of(e: &Event) -> Vec<String> {
+/// and the runtime ID it names (its text from its input's `symbols`).
+fn keys_of(e: &Event, symbols: &Symbols) -> Vec<String> {
+    let text = |s: &Sym| symbols.get(*s);
     let mut keys = Vec::new();
     if let Some(pod) = e.kind.pod() {
         if let Some(uid) = &pod.uid {
-            keys.push(format!("uid {uid}"));
+            keys.push(format!("uid {}", text(uid)));
         }
         if let (Some(ns), Some(name)) = (&pod.namespace, &pod.name) {
-            keys.push(format!("pod {ns}/{name}"));
+            keys.push(format!("pod {}/{}", text(ns), text(name)));
         }
     }
     if let Some(id) = e.kind.runtime_id() {
-        keys.push(format!("id {id}"));
+        keys.push(format!("id {}", text(id)));
     }
     // The correlator joins a container to its sandbox by this fact: so must the join here.
     if let crate::event::EventKind::ContainerCreated { sandbox, .. } = &e.kind {
-        keys.push(format!("id {sandbox}"));
+        keys.push(format!("id {}", text(sandbox)));
     }
     keys
 }
@@ -60,7 +62,7 @@ impl SharedFacts {
         let mut by_key: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
         for (f, file) in files.iter().enumerate() {
             for (i, e) in file.events.iter().enumerate() {
-                for k in keys_of(e) {
+                for k in keys_of(e, &file.symbols) {
                     by_key.entry(k).or_default().push((f, i));
                 }
             }
@@ -91,8 +93,8 @@ impl SharedFacts {
         }
         let mut seen: HashSet<String> = HashSet::new();
         let mut frontier: Vec<String> = Vec::new();
-        for e in node_files.iter().flat_map(|f| &f.events) {
-            for k in keys_of(e) {
+        for (e, symbols) in node_files.iter().flat_map(|f| f.events.iter().map(|e| (e, &f.symbols))) {
+            for k in keys_of(e, symbols) {
                 if self.by_key.contains_key(&k) && seen.insert(k.clone()) {
                     frontier.push(k);
                 }
@@ -104,7 +106,8 @@ impl SharedFacts {
                 if std::mem::replace(&mut picked[f][i], true) {
                     continue;
                 }
-                for k in keys_of(&self.files[f].events[i]) {
+                let file = &self.files[f];
+                for k in keys_of(&file.events[i], &file.symbols) {
                     if seen.insert(k.clone()) {
                         frontier.push(k);
                     }
@@ -128,6 +131,7 @@ impl SharedFacts {
                 span: file.span,
                 last_line: file.last_line.clone(),
                 events,
+                symbols: file.symbols.clone(),
                 joined: true,
                 ..FileResult::default()
             });
@@ -163,7 +167,8 @@ impl SharedFacts {
             .files
             .into_iter()
             .map(|mut f| {
-                f.events.retain(|e| !keys_of(e).iter().any(|k| taken.contains(k)));
+                let symbols = &f.symbols;
+                f.events.retain(|e| !keys_of(e, symbols).iter().any(|k| taken.contains(k)));
                 f
             })
             .collect();

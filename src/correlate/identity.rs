@@ -6,33 +6,34 @@
 //! `namespace/name` is joined to the UID that was live at the line's time.
 
 use crate::event::{Event, EventKind, PodRef};
+use crate::symbols::{Sym, Symbols};
 use crate::time::Instant;
 use foldhash::{HashMap, HashMapExt, HashSet};
 
-/// A thing that identifies (part of) a Pod, borrowed from the facts that
-/// name it: the index copies no string.
+/// A thing that identifies (part of) a Pod, by the symbols of its text:
+/// keys hash and compare as integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Key<'a> {
+pub enum Key {
     /// Pod UID.
-    Uid(&'a str),
+    Uid(Sym),
     /// Sandbox (pause container) ID.
-    Sandbox(&'a str),
+    Sandbox(Sym),
     /// App container ID.
-    Container(&'a str),
+    Container(Sym),
     /// `namespace/name` with no UID known.
-    Name(&'a str, &'a str),
+    Name(Sym, Sym),
 }
 
 /// Keys joined into groups (union-find): one group per Pod.
 #[derive(Debug, Default)]
-struct Groups<'a> {
-    keys: HashMap<Key<'a>, usize>,
+struct Groups {
+    keys: HashMap<Key, usize>,
     parent: Vec<usize>,
 }
 
-impl<'a> Groups<'a> {
+impl Groups {
     /// Index of a key, created when new.
-    fn key(&mut self, k: Key<'a>) -> usize {
+    fn key(&mut self, k: Key) -> usize {
         let next = self.parent.len();
         let i = *self.keys.entry(k).or_insert(next);
         if i == next {
@@ -49,7 +50,7 @@ impl<'a> Groups<'a> {
         i
     }
 
-    fn union(&mut self, a: Key<'a>, b: Key<'a>) {
+    fn union(&mut self, a: Key, b: Key) {
         let (ia, ib) = (self.key(a), self.key(b));
         let (ra, rb) = (self.find(ia), self.find(ib));
         if ra != rb {
@@ -60,33 +61,32 @@ impl<'a> Groups<'a> {
 
 /// The runtime IDs of a run: which are sandboxes, and the full forms of
 /// abbreviated ones.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct RuntimeIds<'a> {
+    symbols: &'a Symbols,
     /// Sandbox IDs (never reported as containers).
-    sandboxes: HashSet<&'a str>,
-    /// Every full-length (64 hex) runtime ID seen, sorted, for abbreviated IDs.
-    full_ids: Vec<&'a str>,
+    sandboxes: HashSet<Sym>,
+    /// Every full-length (64 hex) runtime ID seen, sorted by text, for abbreviated IDs.
+    full_ids: Vec<(&'a str, Sym)>,
 }
 
-impl<'a> RuntimeIds<'a> {
-    fn full_id<'b>(&self, id: &'b str) -> &'b str
-    where
-        'a: 'b,
-    {
-        if id.len() >= 64 || id.len() < 6 {
+impl RuntimeIds<'_> {
+    fn full_id(&self, id: Sym) -> Sym {
+        let text = self.symbols.get(id);
+        if text.len() >= 64 || text.len() < 6 {
             return id;
         }
-        let from = self.full_ids.partition_point(|f| *f < id);
-        let mut hits = self.full_ids[from..].iter().take_while(|f| f.starts_with(id));
+        let from = self.full_ids.partition_point(|(f, _)| *f < text);
+        let mut hits = self.full_ids[from..].iter().take_while(|(f, _)| f.starts_with(text));
         match (hits.next(), hits.next()) {
-            (Some(one), None) => one,
+            (Some((_, one)), None) => *one,
             _ => id,
         }
     }
 
-    fn key(&self, id: &'a str) -> Key<'a> {
+    fn key(&self, id: Sym) -> Key {
         let id = self.full_id(id);
-        if self.sandboxes.contains(id) {
+        if self.sandboxes.contains(&id) {
             Key::Sandbox(id)
         } else {
             Key::Container(id)
@@ -95,7 +95,7 @@ impl<'a> RuntimeIds<'a> {
 }
 
 /// The full-length (64 hex) runtime ID a fact names, if any.
-fn full_id_of(k: &EventKind) -> Option<&str> {
+fn full_id_of(k: &EventKind<Sym>, symbols: &Symbols) -> Option<Sym> {
     let id = match k {
         EventKind::SandboxCreated { sandbox, .. } => Some(sandbox),
         EventKind::ContainerCreated { container, .. }
@@ -107,51 +107,57 @@ fn full_id_of(k: &EventKind) -> Option<&str> {
         EventKind::Exited { id, .. } | EventKind::ContainerDied { id, .. } => Some(id),
         _ => None,
     };
-    id.map(String::as_str).filter(|i| i.len() == 64)
+    id.copied().filter(|i| symbols.get(*i).len() == 64)
 }
 
 /// UIDs seen per namespace and name, with the time each was first seen.
-type UidsByName<'a> = HashMap<&'a str, HashMap<&'a str, Vec<(Instant, &'a str)>>>;
+type UidsByName = HashMap<Sym, HashMap<Sym, Vec<(Instant, Sym)>>>;
 
-/// The identity index built from all events of a run. It borrows every
-/// name and ID from the events, which outlive it.
-#[derive(Debug, Default)]
+/// The identity index built from all events of a run, whose text is in
+/// `symbols`.
+#[derive(Debug)]
 pub struct Identity<'a> {
-    groups: Groups<'a>,
+    groups: Groups,
     ids: RuntimeIds<'a>,
     /// Namespace and name of each UID.
-    names: HashMap<&'a str, (&'a str, &'a str)>,
-    by_name: UidsByName<'a>,
+    names: HashMap<Sym, (Sym, Sym)>,
+    by_name: UidsByName,
     /// Container names by container ID.
-    container_names: HashMap<&'a str, &'a str>,
+    container_names: HashMap<Sym, Sym>,
 }
 
 impl<'a> Identity<'a> {
-    /// Builds the index from time-sorted events.
-    pub fn build(events: &[&'a Event]) -> Identity<'a> {
-        let mut id = Identity::default();
-        let mut full_ids: HashSet<&'a str> = HashSet::default();
+    /// Builds the index from time-sorted events, whose symbols are of `symbols`.
+    pub fn build(events: &[&Event], symbols: &'a Symbols) -> Identity<'a> {
+        let mut id = Identity {
+            groups: Groups::default(),
+            ids: RuntimeIds { symbols, sandboxes: HashSet::default(), full_ids: Vec::new() },
+            names: HashMap::new(),
+            by_name: HashMap::new(),
+            container_names: HashMap::new(),
+        };
+        let mut full_ids: HashSet<Sym> = HashSet::default();
         for &e in events {
             id.note_sandbox(&e.kind);
-            if let Some(full) = full_id_of(&e.kind) {
+            if let Some(full) = full_id_of(&e.kind, symbols) {
                 full_ids.insert(full);
             }
         }
-        id.ids.full_ids = full_ids.into_iter().collect();
+        id.ids.full_ids = full_ids.into_iter().map(|s| (symbols.get(s), s)).collect();
         id.ids.full_ids.sort_unstable();
         for &e in events {
             id.learn(e);
         }
         for list in id.by_name.values_mut().flat_map(|names| names.values_mut()) {
-            list.sort();
+            list.sort_by(|a, b| (a.0, symbols.get(a.1)).cmp(&(b.0, symbols.get(b.1))));
         }
         // Name-only facts (a container known with ns/name but no UID) join the UID of that name.
-        let joins: Vec<(Key<'a>, Key<'a>)> = id
+        let joins: Vec<(Key, Key)> = id
             .groups
             .keys
             .keys()
             .filter_map(|k| match *k {
-                Key::Name(ns, n) => match id.by_name.get(ns).and_then(|names| names.get(n)) {
+                Key::Name(ns, n) => match id.by_name.get(&ns).and_then(|names| names.get(&n)) {
                     Some(list) if list.len() == 1 => Some((*k, Key::Uid(list[0].1))),
                     _ => None,
                 },
@@ -164,7 +170,7 @@ impl<'a> Identity<'a> {
         id
     }
 
-    fn note_sandbox(&mut self, k: &'a EventKind) {
+    fn note_sandbox(&mut self, k: &EventKind<Sym>) {
         let sandbox = match k {
             EventKind::SandboxCreated { sandbox, .. }
             | EventKind::ContainerCreated { sandbox, .. }
@@ -174,57 +180,59 @@ impl<'a> Identity<'a> {
             | EventKind::Exited { id: sandbox, sandbox: true, .. } => sandbox,
             _ => return,
         };
-        self.ids.sandboxes.insert(sandbox);
+        self.ids.sandboxes.insert(*sandbox);
+    }
+
+    /// The text of a symbol of the run.
+    pub fn text(&self, s: Sym) -> &'a str {
+        self.ids.symbols.get(s)
     }
 
     /// The full ID an abbreviated one (`c65a36d40905`) stands for, when unique.
-    pub fn full_id<'b>(&self, id: &'b str) -> &'b str
-    where
-        'a: 'b,
-    {
+    pub fn full_id(&self, id: Sym) -> Sym {
         self.ids.full_id(id)
     }
 
     /// True when `id` names a sandbox (pause container) rather than an app container.
-    pub fn is_sandbox(&self, id: &str) -> bool {
-        self.ids.sandboxes.contains(id)
+    pub fn is_sandbox(&self, id: Sym) -> bool {
+        self.ids.sandboxes.contains(&id)
     }
 
     /// Namespace and name of a UID, when a fact printed them together.
-    pub fn name_of(&self, uid: &str) -> Option<(&'a str, &'a str)> {
-        self.names.get(uid).copied()
+    pub fn name_of(&self, uid: Sym) -> Option<(Sym, Sym)> {
+        self.names.get(&uid).copied()
     }
 
     /// The name of a container, when a fact printed it with the ID.
-    pub fn container_name(&self, id: &str) -> Option<&'a str> {
-        self.container_names.get(id).copied()
+    pub fn container_name(&self, id: Sym) -> Option<Sym> {
+        self.container_names.get(&id).copied()
     }
 
-    fn learn(&mut self, e: &'a Event) {
+    fn learn(&mut self, e: &Event) {
         let at = e.at;
         if let Some((c, n)) = e.kind.container_name() {
-            self.container_names.entry(c).or_insert(n);
+            self.container_names.entry(*c).or_insert(*n);
         }
-        let (pod, id): (Option<&'a PodRef>, Option<Key<'a>>) = match &e.kind {
-            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), Some(Key::Sandbox(sandbox))),
+        let (pod, id): (Option<&PodRef<Sym>>, Option<Key>) = match &e.kind {
+            EventKind::SandboxCreated { sandbox, pod } => (Some(pod), Some(Key::Sandbox(*sandbox))),
             EventKind::ContainerCreated { sandbox, container, .. } => {
-                self.groups.union(Key::Container(container), Key::Sandbox(sandbox));
+                self.groups.union(Key::Container(*container), Key::Sandbox(*sandbox));
                 (None, None)
             }
-            kind => (kind.pod(), kind.runtime_id().map(|c| self.ids.key(c))),
+            kind => (kind.pod(), kind.runtime_id().map(|c| self.ids.key(*c))),
         };
         let Some(pod) = pod else { return };
-        if let (Some(uid), Some(ns), Some(name)) = (&pod.uid, &pod.namespace, &pod.name) {
+        if let (Some(uid), Some(ns), Some(name)) = (pod.uid, pod.namespace, pod.name) {
             self.names.entry(uid).or_insert((ns, name));
             if let Some(t) = at {
                 let list = self.by_name.entry(ns).or_default().entry(name).or_default();
-                match list.iter_mut().find(|(_, u)| u == uid) {
+                match list.iter_mut().find(|(_, u)| *u == uid) {
                     Some(entry) => entry.0 = entry.0.min(t),
                     None => list.push((t, uid)),
                 }
             }
         }
-        let anchor = match (&pod.uid, &pod.namespace, &pod.name) {
+        let anchor = match (pod.uid, pod.namespace, pod.name) {
             (Some(u), _, _) => Some(Key::Uid(u)),
             (None, Some(ns), Some(n)) if id.is_some() => Some(Key::Name(ns, n)),
             _ => None,
@@ -242,13 +250,13 @@ impl<'a> Identity<'a> {
     /// The group (one per Pod) an event files under: the Pod's UID, else
     /// the container or sandbox it names, else the Pod's name at that time;
     /// `None` for facts that name none of these.
-    pub fn group_of(&mut self, e: &'a Event) -> Option<usize> {
+    pub fn group_of(&mut self, e: &Event) -> Option<usize> {
         let key = match &e.kind {
-            EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => Key::Sandbox(sandbox),
+            EventKind::SandboxCreated { sandbox, .. } | EventKind::ContainerCreated { sandbox, .. } => Key::Sandbox(*sandbox),
             EventKind::SandboxSeen { .. } => return None,
             kind => match (kind.pod(), kind.runtime_id()) {
-                (Some(PodRef { uid: Some(u), .. }), _) => Key::Uid(u),
-                (_, Some(id)) => self.ids.key(id),
+                (Some(PodRef { uid: Some(u), .. }), _) => Key::Uid(*u),
+                (_, Some(id)) => self.ids.key(*id),
                 (Some(pod), None) => pod_key(&self.by_name, pod, e.at)?,
                 (None, None) => return None,
             },
@@ -258,9 +266,9 @@ impl<'a> Identity<'a> {
     }
 
     /// All keys of a group.
-    pub fn members(&mut self) -> HashMap<usize, Vec<Key<'a>>> {
-        let keys: Vec<(Key<'a>, usize)> = self.groups.keys.iter().map(|(k, i)| (*k, *i)).collect();
-        let mut out: HashMap<usize, Vec<Key<'a>>> = HashMap::new();
+    pub fn members(&mut self) -> HashMap<usize, Vec<Key>> {
+        let keys: Vec<(Key, usize)> = self.groups.keys.iter().map(|(k, i)| (*k, *i)).collect();
+        let mut out: HashMap<usize, Vec<Key>> = HashMap::new();
         for (k, i) in keys {
             let r = self.groups.find(i);
             out.entry(r).or_default().push(k);
@@ -270,8 +278,8 @@ impl<'a> Identity<'a> {
 }
 
 /// Resolves a name-only reference to the UID live at `at`.
-fn uid_for_name<'a>(by_name: &UidsByName<'a>, ns: &str, name: &str, at: Option<Instant>) -> Option<&'a str> {
-    let list = by_name.get(ns)?.get(name)?;
+fn uid_for_name(by_name: &UidsByName, ns: Sym, name: Sym, at: Option<Instant>) -> Option<Sym> {
+    let list = by_name.get(&ns)?.get(&name)?;
     if list.len() == 1 {
         return Some(list[0].1);
     }
@@ -280,11 +288,11 @@ fn uid_for_name<'a>(by_name: &UidsByName<'a>, ns: &str, name: &str, at: Option<I
 }
 
 /// The key a Pod reference stands for at a given time.
-fn pod_key<'a>(by_name: &UidsByName<'a>, pod: &'a PodRef, at: Option<Instant>) -> Option<Key<'a>> {
-    if let Some(u) = &pod.uid {
+fn pod_key(by_name: &UidsByName, pod: &PodRef<Sym>, at: Option<Instant>) -> Option<Key> {
+    if let Some(u) = pod.uid {
         return Some(Key::Uid(u));
     }
-    let (ns, name) = (pod.namespace.as_ref()?, pod.name.as_ref()?);
+    let (ns, name) = (pod.namespace?, pod.name?);
     Some(match uid_for_name(by_name, ns, name, at) {
         Some(u) => Key::Uid(u),
         None => Key::Name(ns, name),
@@ -295,36 +303,40 @@ fn pod_key<'a>(by_name: &UidsByName<'a>, pod: &'a PodRef, at: Option<Instant>) -
 mod tests {
     use super::*;
 
-    fn ids<'a>(full: &[&'a str]) -> RuntimeIds<'a> {
-        let mut full_ids: Vec<&str> = full.to_vec();
+    fn ids<'a>(symbols: &'a Symbols, full: &[Sym]) -> RuntimeIds<'a> {
+        let mut full_ids: Vec<(&str, Sym)> = full.iter().map(|s| (symbols.get(*s), *s)).collect();
         full_ids.sort_unstable();
-        RuntimeIds { sandboxes: HashSet::default(), full_ids }
+        RuntimeIds { symbols, sandboxes: HashSet::default(), full_ids }
     }
 
     #[test]
     fn abbreviated_ids_expand_only_when_one_full_id_fits() {
-        let a = format!("c65a36d40905{}", "a".repeat(52));
-        let b = format!("c65a36d40905{}", "b".repeat(52));
-        let c = format!("0f1e2d3c4b5a{}", "c".repeat(52));
-        let only_a = ids(&[&a, &c]);
-        assert_eq!(only_a.full_id("c65a36d40905"), a);
-        assert_eq!(only_a.full_id("0f1e2d"), c);
-        assert_eq!(only_a.full_id("0f1e2"), "0f1e2", "under six characters stays as written");
-        assert_eq!(only_a.full_id("ffffff"), "ffffff", "no full ID starts so");
-        let both = ids(&[&a, &b, &c]);
-        assert_eq!(both.full_id("c65a36d40905"), "c65a36d40905", "two candidates: ambiguous");
-        assert_eq!(both.full_id(&b[..13]), b);
+        let (a_text, b_text) = (format!("c65a36d40905{}", "a".repeat(52)), format!("c65a36d40905{}", "b".repeat(52)));
+        let mut t = Symbols::default();
+        let a = t.intern(&a_text);
+        let b = t.intern(&b_text);
+        let c = t.intern(&format!("0f1e2d3c4b5a{}", "c".repeat(52)));
+        let [short, short_c, too_short, unknown, b_13] = ["c65a36d40905", "0f1e2d", "0f1e2", "ffffff", &b_text[..13]].map(|s| t.intern(s));
+        let only_a = ids(&t, &[a, c]);
+        assert_eq!(only_a.full_id(short), a);
+        assert_eq!(only_a.full_id(short_c), c);
+        assert_eq!(only_a.full_id(too_short), too_short, "under six characters stays as written");
+        assert_eq!(only_a.full_id(unknown), unknown, "no full ID starts so");
+        let both = ids(&t, &[a, b, c]);
+        assert_eq!(both.full_id(short), short, "two candidates: ambiguous");
+        assert_eq!(both.full_id(b_13), b);
     }
 
     #[test]
     fn keys_are_found_by_kind_and_text() {
+        let mut t = Symbols::default();
+        let [u1, web, api] = ["u1", "web", "api-0"].map(|s| t.intern(s));
         let mut groups = Groups::default();
-        let uid = groups.key(Key::Uid("u1"));
-        let owned = String::from("u1");
-        assert_eq!(groups.key(Key::Uid(&owned)), uid, "the same text from another string");
-        assert_ne!(groups.key(Key::Container("u1")), uid, "the kind of key is part of it");
-        groups.union(Key::Uid("u1"), Key::Name("web", "api-0"));
-        let name = groups.key(Key::Name("web", "api-0"));
+        let uid = groups.key(Key::Uid(u1));
+        assert_eq!(groups.key(Key::Uid(t.intern(&String::from("u1")))), uid, "the same text from another string");
+        assert_ne!(groups.key(Key::Container(u1)), uid, "the kind of key is part of it");
+        groups.union(Key::Uid(u1), Key::Name(web, api));
+        let name = groups.key(Key::Name(web, api));
         assert_eq!(groups.find(name), groups.find(uid));
         assert_eq!(groups.keys.len(), 3);
         assert_eq!(groups.parent.len(), 3, "a key found again adds no slot");

@@ -8,6 +8,7 @@
 pub mod identity;
 
 use crate::event::{Event, EventKind, Origin, StopCause, TerminatedState};
+use crate::symbols::{Sym, Symbols};
 use crate::time::{Instant, Zone};
 use identity::{Identity, Key};
 use std::collections::HashMap;
@@ -190,13 +191,13 @@ fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
 }
 
 /// Builds per-Pod timelines from resolved events, given as one list per
-/// input (in any order).
-pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> {
+/// input (in any order), whose text is in `symbols`.
+pub fn correlate(mut lists: Vec<Vec<Event>>, symbols: &Symbols, ctx: &Context) -> Vec<PodTimeline> {
     for events in &mut lists {
         events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. } | EventKind::PodOwner { .. }));
     }
     let events = by_time(&lists);
-    let mut ident = Identity::build(&events);
+    let mut ident = Identity::build(&events, symbols);
     // Timelines in order of first appearance, with the group each is of;
     // `slot[group]` is a group's place in that list.
     let mut timelines: Vec<(usize, PodTimeline)> = Vec::new();
@@ -219,28 +220,31 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, ctx: &Context) -> Vec<PodTimeline> 
     // Fill identity from the group's keys.
     let members = ident.members();
     let mut out = Vec::new();
+    let text = |s: Sym| symbols.get(s).to_string();
     for (g, mut tl) in timelines {
+        let mut uid = None;
         for k in members.get(&g).into_iter().flatten() {
-            match k {
+            match *k {
                 Key::Uid(u) => {
-                    tl.uid.get_or_insert_with(|| u.to_string());
+                    uid = uid.or(Some(u));
                 }
                 Key::Name(ns, n) => {
-                    tl.namespace.get_or_insert_with(|| ns.to_string());
-                    tl.name.get_or_insert_with(|| n.to_string());
+                    tl.namespace.get_or_insert_with(|| text(ns));
+                    tl.name.get_or_insert_with(|| text(n));
                 }
                 _ => {}
             }
         }
-        if let Some(u) = &tl.uid {
+        if let Some(u) = uid {
+            tl.uid = Some(text(u));
             if let Some((ns, n)) = ident.name_of(u) {
-                tl.namespace = Some(ns.to_string());
-                tl.name = Some(n.to_string());
+                tl.namespace = Some(text(ns));
+                tl.name = Some(text(n));
             }
         }
         for c in &mut tl.containers {
             if c.name.is_none() {
-                c.name = c.id.as_deref().and_then(|i| ident.container_name(i)).map(str::to_string);
+                c.name = c.id.as_deref().and_then(|i| symbols.find(i)).and_then(|i| ident.container_name(i)).map(text);
             }
         }
         // The kubelet's PLEG also reports sandbox (pause) IDs; an unnamed ID
@@ -276,27 +280,32 @@ fn first(slot: &mut Option<Mark>, m: Mark) {
 fn container_mut<'a>(
     tl: &'a mut PodTimeline,
     ident: &Identity,
-    id: Option<&String>,
-    name: Option<&String>,
+    id: Option<&Sym>,
+    name: Option<&Sym>,
     at: Option<Instant>,
 ) -> Option<&'a mut ContainerTimeline> {
-    let full = id.map(|i| ident.full_id(i));
+    let full = id.map(|i| ident.full_id(*i));
     if let Some(id) = full {
         if ident.is_sandbox(id) {
             return None;
         }
-        let pos = match tl.containers.iter().position(|c| c.id.as_deref() == Some(id)) {
+        let id_text = ident.text(id);
+        let pos = match tl.containers.iter().position(|c| c.id.as_deref() == Some(id_text)) {
             Some(p) => p,
             None => {
                 // A name-only entry for the same container becomes this one.
-                let named = name.map(String::as_str).or_else(|| ident.container_name(id));
+                let named = name.copied().or_else(|| ident.container_name(id)).map(|n| ident.text(n));
                 match tl.containers.iter().position(|c| c.id.is_none() && named.is_some() && c.name.as_deref() == named) {
                     Some(p) => {
-                        tl.containers[p].id = Some(id.to_string());
+                        tl.containers[p].id = Some(id_text.to_string());
                         p
                     }
                     None => {
-                        tl.containers.push(ContainerTimeline { id: Some(id.to_string()), first_seen: at, ..ContainerTimeline::default() });
+                        tl.containers.push(ContainerTimeline {
+                            id: Some(id_text.to_string()),
+                            first_seen: at,
+                            ..ContainerTimeline::default()
+                        });
                         tl.containers.len() - 1
                     }
                 }
@@ -304,21 +313,21 @@ fn container_mut<'a>(
         };
         let c = &mut tl.containers[pos];
         if c.name.is_none() {
-            c.name = name.cloned().or_else(|| ident.container_name(id).map(str::to_string));
+            c.name = name.copied().or_else(|| ident.container_name(id)).map(|n| ident.text(n).to_string());
         }
         return Some(c);
     }
-    let name = name?;
+    let name = ident.text(*name?);
     // The latest instance of that name that existed by then.
     let pos = tl
         .containers
         .iter()
-        .rposition(|c| c.name.as_ref() == Some(name) && c.first_seen.zip(at).is_none_or(|(f, t)| f <= t))
-        .or_else(|| tl.containers.iter().position(|c| c.name.as_ref() == Some(name)));
+        .rposition(|c| c.name.as_deref() == Some(name) && c.first_seen.zip(at).is_none_or(|(f, t)| f <= t))
+        .or_else(|| tl.containers.iter().position(|c| c.name.as_deref() == Some(name)));
     let pos = match pos {
         Some(p) => p,
         None => {
-            tl.containers.push(ContainerTimeline { name: Some(name.clone()), first_seen: at, ..ContainerTimeline::default() });
+            tl.containers.push(ContainerTimeline { name: Some(name.to_string()), first_seen: at, ..ContainerTimeline::default() });
             tl.containers.len() - 1
         }
     };
@@ -326,13 +335,14 @@ fn container_mut<'a>(
 }
 
 fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
+    let text = |s: &Sym| ident.text(*s).to_string();
     let Some(at) = e.at else {
         // Identity-only facts without a time (e.g. a log file's path) still name containers and owners.
         match &e.kind {
             EventKind::ContainerOfPod { container, name, .. } => {
                 let _ = container_mut(tl, ident, container.as_ref(), name.as_ref(), None);
             }
-            EventKind::PodOwner { kind, name, .. } => note_owner(tl, kind, name),
+            EventKind::PodOwner { kind, name, .. } => note_owner(tl, ident.text(*kind), ident.text(*name)),
             _ => {}
         }
         return;
@@ -342,7 +352,7 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
     match &e.kind {
         EventKind::SandboxCreated { .. } | EventKind::SandboxSeen { .. } | EventKind::PodAdded { .. } => lifecycle = false,
         EventKind::PodOwner { kind, name, .. } => {
-            note_owner(tl, kind, name);
+            note_owner(tl, ident.text(*kind), ident.text(*name));
             lifecycle = false;
         }
         EventKind::ContainerCreated { container, name, .. } => {
@@ -389,7 +399,7 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
         EventKind::PreStopFailed { container, name, message, .. } => {
             if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
                 if c.prestop_failed.is_none() {
-                    c.prestop_failed = Some((m, message.clone()));
+                    c.prestop_failed = Some((m, text(message)));
                 }
             }
         }
@@ -419,48 +429,49 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
         EventKind::ProbeRestart { container, name, probe, .. } => {
             if let Some(c) = container_mut(tl, ident, container.as_ref(), name.as_ref(), Some(at)) {
                 if c.probe_restart.is_none() {
-                    c.probe_restart = Some((probe.clone(), m));
+                    c.probe_restart = Some((text(probe), m));
                 }
             }
         }
         EventKind::ProbeFailed { probe, .. } => {
             if tl.probe_failed.is_none() {
-                tl.probe_failed = Some((probe.clone(), m));
+                tl.probe_failed = Some((text(probe), m));
             }
             lifecycle = false;
         }
         EventKind::StatusTerminated { state, .. } => {
             let finished = state.finished_at.and_then(|s| s.resolve(0, &ctx.zone));
-            let placeholder = state.reason.as_deref() == Some("ContainerStatusUnknown");
+            let placeholder = state.reason.is_some_and(|r| ident.text(r) == "ContainerStatusUnknown");
             if let Some(c) = container_mut(tl, ident, state.container_id.as_ref(), Some(&state.container), Some(at)) {
                 if c.status.is_none()
                     || (c.status.as_ref().is_some_and(|(s, _, _)| s.reason.as_deref() == Some("ContainerStatusUnknown")) && !placeholder)
                 {
-                    c.status = Some((TerminatedState::clone(state), finished, m));
+                    c.status = Some((TerminatedState::clone(state).map_text(&mut |s| text(&s)), finished, m));
                 }
             }
         }
         EventKind::VolumeUnmountStarted { .. } => {}
         EventKind::VolumeUnmounted { volume, .. } => {
             tl.volume_unmounted = Some(m);
-            tl.volumes_ok.push(volume.clone());
+            tl.volumes_ok.push(text(volume));
         }
         EventKind::VolumeUnmountFailed { volume, error, .. } => {
             // One failure stated in two files (a unit's log and the whole
             // journal or syslog) is one failure, at its earliest statement.
+            let (volume, error) = (ident.text(*volume), ident.text(*error));
             match tl.volume_failures.iter_mut().find(|(_, v, e)| v == volume && e == error) {
                 Some((kept, _, _)) => {
                     if m.at < kept.at {
                         *kept = m;
                     }
                 }
-                None => tl.volume_failures.push((m, volume.clone(), error.clone())),
+                None => tl.volume_failures.push((m, volume.to_string(), error.to_string())),
             }
         }
         EventKind::AllVolumesUnmounted { .. } => first(&mut tl.all_volumes_unmounted, m),
         EventKind::NodeOfPod { node, .. } => {
             if tl.node.is_none() {
-                tl.node = Some(node.clone());
+                tl.node = Some(text(node));
             }
             lifecycle = false;
         }
@@ -474,7 +485,7 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
         EventKind::SignalSent { container, signal } => {
             if let Some(c) = container_mut(tl, ident, Some(container), None, Some(at)) {
                 if c.signal.is_none() {
-                    c.signal = Some((signal.clone(), m));
+                    c.signal = Some((text(signal), m));
                 }
             }
         }
@@ -494,7 +505,7 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             }
         }
         EventKind::Exited { id, exit_code, exited_at, sandbox } => {
-            if *sandbox || ident.is_sandbox(id) {
+            if *sandbox || ident.is_sandbox(*id) {
                 lifecycle = false;
             } else if let Some(c) = container_mut(tl, ident, Some(id), None, Some(at)) {
                 if c.exit_event.is_none() {
@@ -512,14 +523,15 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             };
             if let Some(c) = target {
                 if c.oom.is_none() {
-                    c.oom = Some((detail.clone(), m));
+                    c.oom = Some((text(detail), m));
                 }
             }
         }
         EventKind::SandboxStopped { .. } => first(&mut tl.sandbox_stopped, m),
         EventKind::NetworkTornDown { .. } | EventKind::PodNetworkTornDown { .. } => first(&mut tl.network_torn_down, m),
         EventKind::DeletionRequested { by, user_agent, reason, grace_s, .. } => {
-            let new = ApiDelete { mark: m, by: by.clone(), user_agent: user_agent.clone(), reason, grace_s: *grace_s };
+            let new =
+                ApiDelete { mark: m, by: by.as_ref().map(text), user_agent: user_agent.as_ref().map(text), reason, grace_s: *grace_s };
             // The audit log (who, exact time) beats a time derived from a
             // Pod's seconds-precision deletionTimestamp for the same request.
             match &tl.api_delete {
@@ -552,10 +564,10 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
                 first(&mut c.shim_disconnected, m);
             }
         }
-        EventKind::AppSignalLogged { name, text, .. } => {
+        EventKind::AppSignalLogged { name, text: line, .. } => {
             if let Some(c) = container_mut(tl, ident, None, Some(name), Some(at)) {
                 if c.app_signal.len() < 16 {
-                    c.app_signal.push((text.clone(), m));
+                    c.app_signal.push((ident.text(*line).to_string(), m));
                 }
             }
         }

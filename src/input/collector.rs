@@ -8,6 +8,7 @@ use super::{FileResult, InputSpec};
 use crate::envelope;
 use crate::event::{Event, EventKind, Origin};
 use crate::parse::{app, ApiState, LineParser, ParsedLine, SourceKind};
+use crate::symbols::Sym;
 use crate::time::{RolloverTracker, Stamp};
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -72,6 +73,8 @@ impl Collector {
         // one copy with the earliest time, so memory grows with Pods and
         // their facts, not with how long the logs run.
         let origin = Origin { file: 0, line };
+        let symbols = &mut self.res.symbols;
+        let kind = kind.map_text(&mut |text: String| symbols.intern(&text));
         let h = fact_hash(&kind);
         if let Some(&i) = self.seen_facts.get(&h) {
             if let Some(kept) = self.res.events.get_mut(i) {
@@ -268,7 +271,7 @@ fn earlier(a: Option<&Stamp>, b: Option<&Stamp>) -> bool {
     }
 }
 
-fn fact_hash(kind: &EventKind) -> u64 {
+fn fact_hash(kind: &EventKind<Sym>) -> u64 {
     // Fixed seed: the same fact hashes alike in every input of the run.
     foldhash::fast::FixedState::default().hash_one(kind)
 }

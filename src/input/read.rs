@@ -7,6 +7,7 @@ use super::lines::{for_each_line, MAX_LINE};
 use super::{io_reason, InputError, InputSpec};
 use crate::event::{Event, EventKind};
 use crate::parse::{app, ApiState, LineParser, SourceKind};
+use crate::symbols::Symbols;
 use crate::time::Stamp;
 use chrono::{DateTime, Utc};
 use flate2::read::MultiGzDecoder;
@@ -30,6 +31,8 @@ pub struct FileResult {
     pub formats: BTreeSet<&'static str>,
     /// The facts, in line order.
     pub events: Vec<Event>,
+    /// The text the facts name, each string once (the facts hold its symbols).
+    pub symbols: Symbols,
     /// Earliest and latest full timestamps (year anchors), UTC.
     pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
     /// Node from the directory layout.
@@ -115,6 +118,22 @@ impl FileResult {
     pub fn renumber(&mut self, index: u32) {
         for e in &mut self.events {
             e.origin.file = index;
+        }
+    }
+
+    /// Moves this input's text into the run's table `run`, so that the facts
+    /// of all inputs name equal text by one symbol (the first input's table
+    /// becomes the run's as it is).
+    pub fn join_symbols(&mut self, run: &mut Symbols) {
+        if run.is_empty() {
+            std::mem::swap(run, &mut self.symbols);
+            return;
+        }
+        let table = run.absorb(&self.symbols);
+        self.symbols = Symbols::default();
+        for e in &mut self.events {
+            let kind = std::mem::replace(&mut e.kind, EventKind::PodAdded { pod: crate::event::PodRef::default() });
+            e.kind = kind.map_text(&mut |s| table.get(s.index()).copied().unwrap_or(s));
         }
     }
 }
