@@ -24,8 +24,9 @@ pub struct Symbols {
     /// Where each symbol's string ends in `text` (it starts where the
     /// previous one ends).
     ends: Vec<u32>,
-    /// Symbols by the hash of their text.
-    index: hashbrown::HashTable<Sym>,
+    /// Symbols by the hash of their text, kept with it: the table grows
+    /// and tables merge without hashing any string again.
+    index: hashbrown::HashTable<(Sym, u64)>,
 }
 
 /// The hash of a string: fixed, so a table's hashes can be checked anywhere.
@@ -36,10 +37,13 @@ fn hash(s: &str) -> u64 {
 impl Symbols {
     /// The symbol of `s`, added when new.
     pub fn intern(&mut self, s: &str) -> Sym {
-        let h = hash(s);
+        self.intern_hashed(s, hash(s))
+    }
+
+    /// [`Symbols::intern`] for a string whose hash is known.
+    fn intern_hashed(&mut self, s: &str, h: u64) -> Sym {
         let Symbols { text, ends, index } = self;
-        let text_of = |sym: Sym| slice(text, ends, sym);
-        if let Some(&found) = index.find(h, |&sym| text_of(sym) == s) {
+        if let Some(&(found, _)) = index.find(h, |&(sym, _)| slice(text, ends, sym) == s) {
             return found;
         }
         // A run's text beyond 4 GiB would overflow the offsets: it cannot be
@@ -48,13 +52,13 @@ impl Symbols {
         let sym = Sym(u32::try_from(ends.len()).unwrap_or(u32::MAX));
         text.push_str(s);
         ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        index.insert_unique(h, sym, |&sym| hash(slice(text, ends, sym)));
+        index.insert_unique(h, (sym, h), |&(_, h)| h);
         sym
     }
 
     /// The symbol of `s`, if this table has it.
     pub fn find(&self, s: &str) -> Option<Sym> {
-        self.index.find(hash(s), |&sym| self.get(sym) == s).copied()
+        self.index.find(hash(s), |&(sym, _)| self.get(sym) == s).map(|&(sym, _)| sym)
     }
 
     /// The text of a symbol this table made.
@@ -65,7 +69,13 @@ impl Symbols {
     /// Adds every string of `other` to this table; gives, for each symbol of
     /// `other` (by its index), the symbol of the same text here.
     pub fn absorb(&mut self, other: &Symbols) -> Vec<Sym> {
-        (0..other.ends.len()).map(|i| self.intern(other.get(Sym(i as u32)))).collect()
+        let mut table = vec![Sym(0); other.len()];
+        for &(sym, h) in &other.index {
+            if let Some(slot) = table.get_mut(sym.index()) {
+                *slot = self.intern_hashed(other.get(sym), h);
+            }
+        }
+        table
     }
 
     /// Number of distinct strings.
