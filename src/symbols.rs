@@ -23,7 +23,7 @@ pub struct Symbols {
     text: String,
     /// Where each symbol's string ends in `text` (it starts where the
     /// previous one ends).
-    ends: Vec<u32>,
+    ends: Vec<usize>,
     /// Symbols by the hash of their text, kept with it: the table grows
     /// and tables merge without hashing any string again.
     index: hashbrown::HashTable<(Sym, u64)>,
@@ -46,12 +46,12 @@ impl Symbols {
         if let Some(&(found, _)) = index.find(h, |&(sym, _)| slice(text, ends, sym) == s) {
             return found;
         }
-        // A run's text beyond 4 GiB would overflow the offsets: it cannot be
-        // reached by facts, whose strings come from lines of at most 16 MiB
-        // and are kept once each.
+        // Four billion distinct strings would take a hundred gigabytes of
+        // table before the count overflowed: past that, the last symbol is
+        // shared (wrong text, never a panic).
         let sym = Sym(u32::try_from(ends.len()).unwrap_or(u32::MAX));
         text.push_str(s);
-        ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        ends.push(text.len());
         index.insert_unique(h, (sym, h), |&(_, h)| h);
         sym
     }
@@ -96,10 +96,10 @@ impl Sym {
     }
 }
 
-fn slice<'a>(text: &'a str, ends: &[u32], sym: Sym) -> &'a str {
+fn slice<'a>(text: &'a str, ends: &[usize], sym: Sym) -> &'a str {
     let i = sym.index();
-    let start = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) as usize };
-    let end = ends.get(i).copied().unwrap_or(0) as usize;
+    let start = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) };
+    let end = ends.get(i).copied().unwrap_or(0);
     text.get(start..end).unwrap_or("")
 }
 
