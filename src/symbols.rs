@@ -9,12 +9,14 @@
 //! up only when a report is written.
 
 use std::hash::BuildHasher;
+use std::num::NonZeroU32;
 
 /// One interned string: an index into the [`Symbols`] table that made it.
 /// Symbols of different tables mean nothing to each other; [`Symbols::absorb`]
 /// translates one table's into another's.
+/// (Never zero, so that an `Option<Sym>` is as small as a `Sym`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Sym(u32);
+pub struct Sym(NonZeroU32);
 
 /// A table of interned strings.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +51,7 @@ impl Symbols {
         // Four billion distinct strings would take a hundred gigabytes of
         // table before the count overflowed: past that, the last symbol is
         // shared (wrong text, never a panic).
-        let sym = Sym(u32::try_from(ends.len()).unwrap_or(u32::MAX));
+        let sym = Sym::at(ends.len());
         text.push_str(s);
         ends.push(text.len());
         index.insert_unique(h, (sym, h), |&(_, h)| h);
@@ -69,7 +71,7 @@ impl Symbols {
     /// Adds every string of `other` to this table; gives, for each symbol of
     /// `other` (by its index), the symbol of the same text here.
     pub fn absorb(&mut self, other: &Symbols) -> Vec<Sym> {
-        let mut table = vec![Sym(0); other.len()];
+        let mut table = vec![Sym::at(0); other.len()];
         for &(sym, h) in &other.index {
             if let Some(slot) = table.get_mut(sym.index()) {
                 *slot = self.intern_hashed(other.get(sym), h);
@@ -90,9 +92,15 @@ impl Symbols {
 }
 
 impl Sym {
+    /// The symbol of the string at `index` in its table.
+    fn at(index: usize) -> Sym {
+        let n = u32::try_from(index).ok().and_then(|i| i.checked_add(1)).unwrap_or(u32::MAX);
+        Sym(NonZeroU32::new(n).unwrap_or(NonZeroU32::MAX))
+    }
+
     /// This symbol's place in its table (for [`Symbols::absorb`]'s translation).
     pub fn index(self) -> usize {
-        self.0 as usize
+        self.0.get() as usize - 1
     }
 }
 
