@@ -567,7 +567,7 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
         EventKind::AppSignalLogged { name, text: line, .. } => {
             if let Some(c) = container_mut(tl, ident, None, Some(name), Some(at)) {
                 if c.app_signal.len() < 16 {
-                    c.app_signal.push((ident.text(*line).to_string(), m));
+                    c.app_signal.push((text(line), m));
                 }
             }
         }
