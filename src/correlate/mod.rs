@@ -179,15 +179,16 @@ pub struct Context {
 }
 
 /// The events of all lists in time order, then by where they were
-/// written; facts of one line keep their order. Orders references by small
-/// keys rather than moving (or joining) whole events.
+/// written; facts of one line keep their order (and the lists theirs).
+/// Orders references rather than moving (or joining) whole events.
 fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
-    let mut keys: Vec<(Option<Instant>, Origin, usize, usize)> =
-        lists.iter().enumerate().flat_map(|(l, list)| list.iter().enumerate().map(move |(i, e)| (e.at, e.origin, l, i))).collect();
-    // Keys are unique, so a stable sort gives the same order; each list is
-    // nearly in time order already, and the stable sort merges such runs.
-    keys.sort();
-    keys.into_iter().map(|(_, _, l, i)| &lists[l][i]).collect()
+    let mut events: Vec<&Event> = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+    events.extend(lists.iter().flatten());
+    // A stable sort keeps the facts of one line (equal time and origin) in
+    // list order; each list is nearly in time order already, and the
+    // stable sort merges such runs.
+    events.sort_by(|a, b| (a.at, a.origin).cmp(&(b.at, b.origin)));
+    events
 }
 
 /// Builds per-Pod timelines from resolved events, given as one list per
@@ -219,7 +220,7 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, symbols: &Symbols, ctx: &Context) -
     }
     // Fill identity from the group's keys.
     let members = ident.members();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(timelines.len());
     let text = |s: Sym| symbols.get(s).to_string();
     for (g, mut tl) in timelines {
         let mut uid = None;
@@ -301,6 +302,8 @@ fn container_mut<'a>(
                         p
                     }
                     None => {
+                        // Most Pods have one or two containers: room for one more, not four.
+                        tl.containers.reserve_exact(1);
                         tl.containers.push(ContainerTimeline {
                             id: Some(id_text.to_string()),
                             first_seen: at,
@@ -327,6 +330,7 @@ fn container_mut<'a>(
     let pos = match pos {
         Some(p) => p,
         None => {
+            tl.containers.reserve_exact(1);
             tl.containers.push(ContainerTimeline { name: Some(name.to_string()), first_seen: at, ..ContainerTimeline::default() });
             tl.containers.len() - 1
         }
