@@ -187,7 +187,7 @@ fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
     // A stable sort keeps the facts of one line (equal time and origin) in
     // list order; each list is nearly in time order already, and the
     // stable sort merges such runs.
-    events.sort_by(|a, b| (a.at, a.origin).cmp(&(b.at, b.origin)));
+    events.sort_by_key(|e| (e.at, e.origin));
     events
 }
 
