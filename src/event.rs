@@ -26,8 +26,9 @@ pub struct Origin {
 
 /// What a line says about a Pod, as far as it says it.
 ///
-/// Parsers name it with owned strings (`PodRef<String>`); a kept fact names
-/// it with symbols of its input's table (`PodRef<Sym>`).
+/// Parsers name it with text borrowed from the line (`PodRef<&str>`, or
+/// owned strings, `PodRef<String>`, for the rare wordings they rebuild); a
+/// kept fact names it with symbols of its input's table (`PodRef<Sym>`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PodRef<S = String> {
     /// Namespace, when printed.
@@ -56,15 +57,32 @@ impl<S> PodRef<S> {
     }
 }
 
+impl<S: AsRef<str>> PodRef<S> {
+    /// The same reference, its text borrowed (how a parser states a fact
+    /// about a Pod it named with text of its own).
+    pub fn as_text(&self) -> PodRef<&str> {
+        PodRef {
+            namespace: self.namespace.as_ref().map(AsRef::as_ref),
+            name: self.name.as_ref().map(AsRef::as_ref),
+            uid: self.uid.as_ref().map(AsRef::as_ref),
+        }
+    }
+}
+
+impl<'a> PodRef<&'a str> {
+    /// A reference from a `namespace/name` string such as klog's `pod=`, borrowing it.
+    pub fn of_ns_name(s: &'a str) -> PodRef<&'a str> {
+        match s.split_once('/') {
+            Some((ns, name)) if !ns.is_empty() && !name.is_empty() => PodRef { namespace: Some(ns), name: Some(name), uid: None },
+            _ => PodRef::default(),
+        }
+    }
+}
+
 impl PodRef {
     /// A reference from a `namespace/name` string such as klog's `pod=`.
     pub fn from_ns_name(s: &str) -> PodRef {
-        match s.split_once('/') {
-            Some((ns, name)) if !ns.is_empty() && !name.is_empty() => {
-                PodRef { namespace: Some(ns.to_string()), name: Some(name.to_string()), uid: None }
-            }
-            _ => PodRef::default(),
-        }
+        PodRef::of_ns_name(s).map_text(&mut str::to_string)
     }
 
     /// Adds a UID to the reference.
@@ -117,9 +135,11 @@ impl<S> TerminatedState<S> {
 
 /// One fact about a Pod stop.
 ///
-/// Parsers state it with owned strings (`EventKind<String>`); a kept fact
-/// holds symbols of its input's table instead (`EventKind<Sym>`): see
-/// [`crate::symbols`].
+/// Parsers state it with text borrowed from the line (`EventKind<&str>`,
+/// handed to a [`crate::parse::FactSink`] while the line is at hand), or
+/// with owned strings (`EventKind<String>`) for the rare wordings whose text
+/// they rebuild; a kept fact holds symbols of its input's table instead
+/// (`EventKind<Sym>`): see [`crate::symbols`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EventKind<S = String> {
     // ---- identity ----

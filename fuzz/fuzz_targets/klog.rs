@@ -6,7 +6,7 @@ use podmortem::parse::{klog, kubelet};
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     if let Some(l) = klog::find(&text) {
-        let _ = kubelet::parse(&l);
+        let _ = podmortem::parse::collect_facts(|out| kubelet::parse(&l, out));
         let _: Vec<_> = l.pairs().collect();
     }
     let _ = klog::unquote_go(&text);

@@ -7,8 +7,8 @@ use super::span::SpanTracker;
 use super::{FileResult, InputSpec};
 use crate::envelope;
 use crate::event::{Event, EventKind, Origin};
-use crate::parse::{app, ApiState, LineParser, ParsedLine, SourceKind};
-use crate::symbols::Sym;
+use crate::parse::{app, ApiState, FactSink, Facts, LineParser, ParsedLine, SourceKind};
+use crate::symbols::{Sym, Symbols};
 use crate::time::{RolloverTracker, Stamp};
 use std::borrow::Cow;
 use std::hash::BuildHasher;
@@ -28,6 +28,28 @@ pub(super) struct Collector {
     last_formats: (Option<envelope::EnvelopeKind>, Option<SourceKind>),
     /// Full timestamps seen (the year anchors that become `res.span`).
     pub(super) span: SpanTracker,
+    /// The current line's facts, interned as the parser states them (one
+    /// list, reused line after line).
+    line_facts: Vec<EventKind<Sym>>,
+}
+
+/// Interns the facts a parser states into the input's table as they come,
+/// so their borrowed text is copied once, into the table, or not at all.
+struct Interner<'c> {
+    symbols: &'c mut Symbols,
+    facts: &'c mut Vec<EventKind<Sym>>,
+}
+
+impl FactSink for Interner<'_> {
+    fn fact(&mut self, kind: EventKind<&str>) {
+        let symbols = &mut *self.symbols;
+        self.facts.push(kind.map_text(&mut |text: &str| symbols.intern(text)));
+    }
+
+    fn owned(&mut self, kind: EventKind) {
+        let symbols = &mut *self.symbols;
+        self.facts.push(kind.map_text(&mut |text: String| symbols.intern(&text)));
+    }
 }
 
 impl Collector {
@@ -41,6 +63,7 @@ impl Collector {
             seen_facts: foldhash::HashMap::default(),
             last_formats: (None, None),
             span: SpanTracker::default(),
+            line_facts: Vec::new(),
         }
     }
 
@@ -68,13 +91,18 @@ impl Collector {
 
     /// Keeps a fact stated at `stamp` on input line `line`.
     pub(super) fn push(&mut self, stamp: Option<Stamp>, line: u32, node: Option<Arc<str>>, kind: EventKind) {
+        let symbols = &mut self.res.symbols;
+        let kind = kind.map_text(&mut |text: String| symbols.intern(&text));
+        self.keep(stamp, line, node, kind);
+    }
+
+    /// [`Self::push`] for a fact already interned in this input's table.
+    fn keep(&mut self, stamp: Option<Stamp>, line: u32, node: Option<Arc<str>>, kind: EventKind<Sym>) {
         // The same fact stated again (status patches, retried unmounts,
         // probe failures, duplicated lines) adds nothing but its time: keep
         // one copy with the earliest time, so memory grows with Pods and
         // their facts, not with how long the logs run.
         let origin = Origin { file: 0, line };
-        let symbols = &mut self.res.symbols;
-        let kind = kind.map_text(&mut |text: String| symbols.intern(&text));
         let h = fact_hash(&kind);
         if let Some(&i) = self.seen_facts.get(&h) {
             if let Some(kept) = self.res.events.get_mut(i) {
@@ -117,7 +145,8 @@ impl Collector {
         self.res.samples.push(format!("{}:{line}: {why}: {text}", self.res.display));
     }
 
-    /// Stores what a parsed line said.
+    /// Stores what a parsed line said: its facts (`self.line_facts`, which
+    /// this empties) and the facts with times of their own.
     fn take(&mut self, parsed: ParsedLine, line: u32) {
         // Lines of a file mostly share their envelope and source: look the
         // names up only when they change.
@@ -139,13 +168,15 @@ impl Collector {
                 st.year_offset = self.rollover.observe(st.month);
             }
         }
-        if parsed.events.is_empty() && parsed.timed.is_empty() {
+        if self.line_facts.is_empty() && parsed.timed.is_empty() {
             return;
         }
         let node = self.node(parsed.host.as_deref());
-        for kind in parsed.events {
-            self.push(stamp, line, node.clone(), kind);
+        let mut facts = std::mem::take(&mut self.line_facts);
+        for kind in facts.drain(..) {
+            self.keep(stamp, line, node.clone(), kind);
         }
+        self.line_facts = facts;
         for (st, kind) in parsed.timed {
             self.push(st, line, node.clone(), kind);
         }
@@ -185,13 +216,15 @@ impl Collector {
             return;
         }
         let text = utf8(bytes);
-        let parsed = parser.parse(&text, api);
+        let mut sink = Interner { symbols: &mut self.res.symbols, facts: &mut self.line_facts };
+        let parsed = parser.parse_into(&text, api, &mut Facts::new(&mut sink));
         if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(bytes) {
+            self.line_facts.clear();
             self.res.skipped += 1;
             self.sample(line_no, bytes, "unknown line shape");
             return;
         }
-        if parsed.events.is_empty() && parsed.timed.is_empty() {
+        if self.line_facts.is_empty() && parsed.timed.is_empty() {
             self.sample(line_no, bytes, "no parser understood it");
         }
         self.res.recognized += 1;

@@ -7,6 +7,7 @@
 
 use super::klog::{unquote_go, KvIter};
 use super::words::{find_short, quoted_hex, until_char, Phrase};
+use super::Facts;
 use crate::event::{EventKind, PodRef};
 use crate::time::{parse_offset, parse_rfc3339_prefix, Stamp};
 use chrono::{DateTime, Utc};
@@ -211,8 +212,8 @@ fn id_between<'a>(msg: &'a str, head: &str, tail: &str) -> Option<&'a str> {
     Some(id)
 }
 
-/// Turns one containerd message into events (empty when irrelevant).
-pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
+/// States the facts of one containerd message (none when irrelevant).
+pub fn parse(line: &LogrusLine, out: &mut Facts) {
     let msg = line.msg.as_ref();
     // A literal look at the first word picks the one pattern worth trying.
     let first = &msg[..memchr::memchr(b' ', msg.as_bytes()).unwrap_or(msg.len())];
@@ -220,89 +221,81 @@ pub fn parse(line: &LogrusLine) -> Vec<EventKind> {
         "StopContainer" => {
             let timeout = (tag("StopContainer for "), quoted_hex, tag(" with timeout "), digit1, tag(" (s)")).parse(msg);
             if let Ok((_, (_, id, _, secs, _))) = timeout {
-                return vec![EventKind::StopRequested { container: id.to_string(), timeout_s: secs.parse().unwrap_or(0) }];
-            }
-            if let Some(id) = id_between(msg, "StopContainer for ", " returns successfully") {
-                return vec![EventKind::StopReturned { container: id.to_string() }];
+                out.add(EventKind::StopRequested { container: id, timeout_s: secs.parse().unwrap_or(0) });
+            } else if let Some(id) = id_between(msg, "StopContainer for ", " returns successfully") {
+                out.add(EventKind::StopReturned { container: id });
             }
         }
         "Stop" => {
             if let Ok((signal, (_, id, _))) = (tag("Stop container "), quoted_hex, tag(" with signal ")).parse(msg) {
                 if !signal.is_empty() {
-                    return vec![EventKind::SignalSent { container: id.to_string(), signal: signal_name(signal) }];
+                    out.add(EventKind::SignalSent { container: id, signal: &signal_name(signal) });
                 }
             }
         }
         "Kill" => {
             if let Some(id) = id_between(msg, "Kill container ", "") {
-                return vec![EventKind::KillSent { container: id.to_string() }];
+                out.add(EventKind::KillSent { container: id });
             }
         }
         "Container" => {
             if let Some(id) =
                 id_between(msg, "Container to stop ", r#" must be in running or unknown state, current state "CONTAINER_EXITED""#)
             {
-                return vec![EventKind::AlreadyExited { container: id.to_string() }];
+                out.add(EventKind::AlreadyExited { container: id });
             }
         }
         "TearDown" => {
             if let Some(id) = id_between(msg, "TearDown network for sandbox ", " successfully") {
-                return vec![EventKind::NetworkTornDown { sandbox: id.to_string() }];
+                out.add(EventKind::NetworkTornDown { sandbox: id });
             }
         }
         "StopPodSandbox" => {
-            if let Ok((rest, (_, id))) = (tag("StopPodSandbox for "), quoted_hex).parse(msg) {
-                let sandbox = id.to_string();
-                return vec![if rest.starts_with(" returns successfully") {
+            if let Ok((rest, (_, sandbox))) = (tag("StopPodSandbox for "), quoted_hex).parse(msg) {
+                out.add(if rest.starts_with(" returns successfully") {
                     EventKind::SandboxStopped { sandbox }
                 } else {
                     EventKind::SandboxSeen { sandbox }
-                }];
+                });
             }
         }
         "RemovePodSandbox" => {
             if let Ok((_, (_, _, id))) = (tag("RemovePodSandbox "), opt(tag("for ")), quoted_hex).parse(msg) {
-                return vec![EventKind::SandboxSeen { sandbox: id.to_string() }];
+                out.add(EventKind::SandboxSeen { sandbox: id });
             }
         }
         "RunPodSandbox" => {
             if let Some((name, uid, ns, sandbox)) = run_sandbox(msg) {
-                let pod = PodRef { namespace: Some(ns.to_string()), name: Some(name.to_string()), uid: Some(uid.to_string()) };
-                return vec![EventKind::SandboxCreated { sandbox: sandbox.to_string(), pod }];
+                let pod = PodRef { namespace: Some(ns), name: Some(name), uid: Some(uid) };
+                out.add(EventKind::SandboxCreated { sandbox, pod });
             }
         }
         "CreateContainer" => {
             if let Some((sandbox, name, container)) = create_container(msg) {
-                return vec![EventKind::ContainerCreated {
-                    sandbox: sandbox.to_string(),
-                    name: name.to_string(),
-                    container: container.to_string(),
-                }];
+                out.add(EventKind::ContainerCreated { sandbox, name, container });
             }
         }
         "shim" if msg == "shim disconnected" => {
             if let Some(id) = &line.id {
-                return vec![EventKind::ShimDisconnected { id: id.to_string() }];
+                out.add(EventKind::ShimDisconnected { id });
             }
         }
         _ => {
             if msg.contains("TaskOOM event") {
-                return task_field(msg, "container_id:\"", "ContainerID:")
-                    .map(|id| {
-                        vec![EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event".into() }]
-                    })
-                    .unwrap_or_default();
-            }
-            if msg.contains("exit event") || msg.contains("TaskExit event") || msg.contains("SandboxExit event") {
-                return task_exit(msg).into_iter().collect();
+                if let Some(id) = task_field(msg, "container_id:\"", "ContainerID:") {
+                    out.add(EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event" });
+                }
+            } else if msg.contains("exit event") || msg.contains("TaskExit event") || msg.contains("SandboxExit event") {
+                if let Some(exit) = task_exit(msg) {
+                    out.add(exit);
+                }
             }
         }
     }
-    vec![]
 }
 
 /// Maps Go's `syscall.Signal` strings to signal names.
-pub fn signal_name(go: &str) -> String {
+pub fn signal_name(go: &str) -> Cow<'static, str> {
     let s = match go.trim() {
         "terminated" => "SIGTERM",
         "quit" => "SIGQUIT",
@@ -316,23 +309,23 @@ pub fn signal_name(go: &str) -> String {
         "broken pipe" => "SIGPIPE",
         "continued" => "SIGCONT",
         "stopped (signal)" => "SIGSTOP",
-        other => return other.to_uppercase(),
+        other => return Cow::Owned(other.to_uppercase()),
     };
-    s.to_string()
+    Cow::Borrowed(s)
 }
 
 /// A field of a TaskExit/TaskOOM rendering: `container_id:"x"` (1.7+) or
 /// `ContainerID:x,` (1.2–1.6). `proto` and `gogo` are the field names with
 /// their separators: `container_id:"` and `ContainerID:`.
-fn task_field(msg: &str, proto: &str, gogo: &str) -> Option<String> {
+fn task_field<'m>(msg: &'m str, proto: &str, gogo: &str) -> Option<&'m str> {
     if let Some(i) = find_field(msg, proto) {
         let rest = &msg[i + proto.len()..];
-        return memchr::memchr(b'"', rest.as_bytes()).map(|e| rest[..e].to_string());
+        return memchr::memchr(b'"', rest.as_bytes()).map(|e| &rest[..e]);
     }
     let i = find_field(msg, gogo)?;
     let rest = &msg[i + gogo.len()..];
     let end = rest.find([',', '}']).unwrap_or(rest.len());
-    Some(rest[..end].trim().to_string())
+    Some(rest[..end].trim())
 }
 
 /// Position of `name` as a whole field (not the tail of a longer name).
@@ -349,7 +342,7 @@ fn find_field(msg: &str, name: &str) -> Option<usize> {
 }
 
 /// Parses a TaskExit/SandboxExit rendering into an `Exited` event.
-fn task_exit(msg: &str) -> Option<EventKind> {
+fn task_exit(msg: &str) -> Option<EventKind<&str>> {
     // "TaskExit event in podsandbox handler" (2.0.0–2.1.4) logs every task's
     // exit, app containers included: only these wordings name a sandbox.
     let has = |phrase: &str| find_short(msg.as_bytes(), phrase.as_bytes()).is_some();
@@ -410,7 +403,8 @@ mod tests {
     use super::*;
 
     fn events(body: &str) -> Vec<EventKind> {
-        parse(&split(body).expect("containerd line"))
+        let line = split(body).expect("containerd line");
+        super::super::collect_facts(|out| parse(&line, out))
     }
 
     #[test]

@@ -321,8 +321,9 @@ fn balanced_len(v: &str) -> usize {
     b.len()
 }
 
-/// Parses a klog pod list: `["ns/a" "ns/b"]`, `[ns/a ns/b]`, `"[ns/a]"` or JSON objects.
-pub fn pod_list(v: &str) -> Vec<String> {
+/// Parses a klog pod list: `["ns/a" "ns/b"]`, `[ns/a ns/b]`, `"[ns/a]"` or
+/// JSON objects (items borrowed from `v` where they are written whole).
+pub fn pod_list(v: &str) -> Vec<Cow<'_, str>> {
     let inner = v.trim().trim_start_matches('[').trim_end_matches(']');
     if inner.contains("\"namespace\"") {
         // kubelet JSON logging: [{"name":"x","namespace":"y"}]
@@ -330,7 +331,7 @@ pub fn pod_list(v: &str) -> Vec<String> {
         if let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(v) {
             for it in items {
                 if let (Some(n), Some(ns)) = (it.get("name").and_then(|x| x.as_str()), it.get("namespace").and_then(|x| x.as_str())) {
-                    out.push(format!("{ns}/{n}"));
+                    out.push(Cow::Owned(format!("{ns}/{n}")));
                 }
             }
         }
@@ -341,12 +342,12 @@ pub fn pod_list(v: &str) -> Vec<String> {
     while !rest.is_empty() {
         let (item, used) = if rest.starts_with('"') {
             match unquote_go(rest) {
-                Some((s, n)) => (s.into_owned(), n),
-                None => (rest.trim_matches('"').to_string(), rest.len()),
+                Some((s, n)) => (s, n),
+                None => (Cow::Borrowed(rest.trim_matches('"')), rest.len()),
             }
         } else {
             let n = rest.find(' ').unwrap_or(rest.len());
-            (rest[..n].to_string(), n)
+            (Cow::Borrowed(&rest[..n]), n)
         };
         if item.contains('/') {
             out.push(item);
@@ -357,7 +358,7 @@ pub fn pod_list(v: &str) -> Vec<String> {
 }
 
 /// The fields of a PLEG event: `&{ID:u Type:T Data:d}` or `{"ID":"u","Type":"T","Data":"d"}`.
-pub fn pleg_event(v: &str) -> Option<(String, String, String)> {
+pub fn pleg_event(v: &str) -> Option<(Cow<'_, str>, Cow<'_, str>, Cow<'_, str>)> {
     if v.starts_with("&{") {
         let inner = v.trim_start_matches("&{").trim_end_matches('}');
         let mut id = None;
@@ -365,11 +366,11 @@ pub fn pleg_event(v: &str) -> Option<(String, String, String)> {
         let mut data = None;
         for part in inner.split(' ') {
             if let Some(x) = part.strip_prefix("ID:") {
-                id = Some(x.to_string());
+                id = Some(Cow::Borrowed(x));
             } else if let Some(x) = part.strip_prefix("Type:") {
-                ty = Some(x.to_string());
+                ty = Some(Cow::Borrowed(x));
             } else if let Some(x) = part.strip_prefix("Data:") {
-                data = Some(x.to_string());
+                data = Some(Cow::Borrowed(x));
             }
         }
         return Some((id?, ty?, data?));
@@ -385,7 +386,7 @@ pub fn pleg_event(v: &str) -> Option<(String, String, String)> {
         data: Cow<'a, str>,
     }
     let j: PlegJson = serde_json::from_str(v).ok()?;
-    Some((j.id.into_owned(), j.ty.into_owned(), j.data.into_owned()))
+    Some((j.id, j.ty, j.data))
 }
 
 #[cfg(test)]

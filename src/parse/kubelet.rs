@@ -11,14 +11,26 @@ pub use status::{statuses_from_json, terminated_states};
 
 use super::klog::{pleg_event, pod_list, KlogLine};
 use super::words::{quoted, Phrase};
+use super::Facts;
 use crate::event::{EventKind, PodRef, StopCause};
 use nom::bytes::complete::tag;
 use nom::Parser;
 use regex::Regex;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
-type Handler = fn(&KlogLine) -> Vec<EventKind>;
+/// How a catalogue entry turns its line into facts.
+#[derive(Clone, Copy)]
+enum Handler {
+    /// States the facts with text borrowed from the line (the messages
+    /// every Pod stop prints).
+    Borrowed(fn(&KlogLine, &mut Facts)),
+    /// Builds the facts with text of their own (rare messages).
+    Owned(fn(&KlogLine) -> Vec<EventKind>),
+}
+
+use Handler::{Borrowed, Owned};
 
 /// One structured kubelet message and what it means.
 struct Entry {
@@ -31,31 +43,35 @@ struct Entry {
 }
 
 const STRUCTURED: &[Entry] = &[
-    Entry { msg: "SyncLoop ADD", versions: "1.21+ V2", handler: sync_add },
-    Entry { msg: "SyncLoop DELETE", versions: "1.21+ V2", handler: sync_delete },
-    Entry { msg: "SyncLoop REMOVE", versions: "1.21+ V2", handler: sync_remove },
-    Entry { msg: "Pod fully terminated and removed from etcd", versions: "1.21+ V3", handler: sync_remove },
-    Entry { msg: "Killing container with a grace period override", versions: "1.21+ V3 (1.21: also the V2 line)", handler: kill_override },
-    Entry { msg: "Killing container with a grace period", versions: "1.22+ V2", handler: kill_plain },
-    Entry { msg: "Running preStop hook", versions: "1.21+ V3", handler: prestop_started },
-    Entry { msg: "PreStop hook completed", versions: "1.21+ V3", handler: prestop_finished },
-    Entry { msg: "PreStop hook failed", versions: "1.21+ E", handler: prestop_failed },
-    Entry { msg: "PreStop hook not completed in grace period", versions: "1.21+ V2", handler: prestop_timeout },
-    Entry { msg: "Container exited normally", versions: "1.21+ V3", handler: stop_returned },
-    Entry { msg: "Generic (PLEG): container finished", versions: "1.22+ V2", handler: pleg_finished },
-    Entry { msg: "SyncLoop (PLEG): event for pod", versions: "1.21+ V2", handler: pleg_event_line },
-    Entry { msg: "Probe failed", versions: "1.21+ V1", handler: probe_failed },
-    Entry { msg: "Message for Container of pod", versions: "1.21+ V2", handler: container_message },
-    Entry { msg: "Event occurred", versions: "V3", handler: event_occurred },
-    Entry { msg: "Patch status for pod", versions: "1.21+ V3", handler: patch_status },
-    Entry { msg: "Status for pod updated successfully", versions: "1.28+ V3 (JSON status)", handler: status_updated },
-    Entry { msg: "All volumes are unmounted for pod", versions: "1.22+ V3", handler: all_volumes_unmounted },
-    Entry { msg: "Evicting pod", versions: "1.23+ V3", handler: evicting },
-    Entry { msg: "Eviction manager: pod is evicted successfully", versions: "1.23+", handler: evicting },
-    Entry { msg: "Shutdown manager killing pod with gracePeriod", versions: "1.23+ V1", handler: shutdown_kill },
-    Entry { msg: "Preempting pod to free up resources", versions: "1.23+", handler: preempting },
-    Entry { msg: "Container termination failed with gracePeriod", versions: "1.21+ E", handler: identity_only },
-    Entry { msg: "Kill container failed", versions: "1.21+ E", handler: identity_only },
+    Entry { msg: "SyncLoop ADD", versions: "1.21+ V2", handler: Borrowed(sync_add) },
+    Entry { msg: "SyncLoop DELETE", versions: "1.21+ V2", handler: Borrowed(sync_delete) },
+    Entry { msg: "SyncLoop REMOVE", versions: "1.21+ V2", handler: Borrowed(sync_remove) },
+    Entry { msg: "Pod fully terminated and removed from etcd", versions: "1.21+ V3", handler: Borrowed(sync_remove) },
+    Entry {
+        msg: "Killing container with a grace period override",
+        versions: "1.21+ V3 (1.21: also the V2 line)",
+        handler: Borrowed(kill_override),
+    },
+    Entry { msg: "Killing container with a grace period", versions: "1.22+ V2", handler: Borrowed(kill_plain) },
+    Entry { msg: "Running preStop hook", versions: "1.21+ V3", handler: Borrowed(prestop_started) },
+    Entry { msg: "PreStop hook completed", versions: "1.21+ V3", handler: Borrowed(prestop_finished) },
+    Entry { msg: "PreStop hook failed", versions: "1.21+ E", handler: Borrowed(prestop_failed) },
+    Entry { msg: "PreStop hook not completed in grace period", versions: "1.21+ V2", handler: Borrowed(prestop_timeout) },
+    Entry { msg: "Container exited normally", versions: "1.21+ V3", handler: Borrowed(stop_returned) },
+    Entry { msg: "Generic (PLEG): container finished", versions: "1.22+ V2", handler: Borrowed(pleg_finished) },
+    Entry { msg: "SyncLoop (PLEG): event for pod", versions: "1.21+ V2", handler: Borrowed(pleg_event_line) },
+    Entry { msg: "Probe failed", versions: "1.21+ V1", handler: Owned(probe_failed) },
+    Entry { msg: "Message for Container of pod", versions: "1.21+ V2", handler: Owned(container_message) },
+    Entry { msg: "Event occurred", versions: "V3", handler: Borrowed(event_occurred) },
+    Entry { msg: "Patch status for pod", versions: "1.21+ V3", handler: Borrowed(patch_status) },
+    Entry { msg: "Status for pod updated successfully", versions: "1.28+ V3 (JSON status)", handler: Borrowed(status_updated) },
+    Entry { msg: "All volumes are unmounted for pod", versions: "1.22+ V3", handler: Borrowed(all_volumes_unmounted) },
+    Entry { msg: "Evicting pod", versions: "1.23+ V3", handler: Borrowed(evicting) },
+    Entry { msg: "Eviction manager: pod is evicted successfully", versions: "1.23+", handler: Borrowed(evicting) },
+    Entry { msg: "Shutdown manager killing pod with gracePeriod", versions: "1.23+ V1", handler: Borrowed(shutdown_kill) },
+    Entry { msg: "Preempting pod to free up resources", versions: "1.23+", handler: Borrowed(preempting) },
+    Entry { msg: "Container termination failed with gracePeriod", versions: "1.21+ E", handler: Borrowed(identity_only) },
+    Entry { msg: "Kill container failed", versions: "1.21+ E", handler: Borrowed(identity_only) },
 ];
 
 /// Literals whose presence makes a kubelet line worth parsing.
@@ -84,62 +100,97 @@ pub const MARKERS: &[&str] = &[
     "podCreationTimestamp",
 ];
 
-/// Turns one kubelet klog line into events (empty when irrelevant).
-pub fn parse(line: &KlogLine) -> Vec<EventKind> {
+/// States the facts of one kubelet klog line (none when irrelevant).
+pub fn parse(line: &KlogLine, out: &mut Facts) {
     if line.structured {
         let msg = line.msg.as_ref();
         if let Some(e) = STRUCTURED.iter().find(|e| e.msg == msg) {
-            return (e.handler)(line);
+            match e.handler {
+                Borrowed(h) => h(line, out),
+                Owned(h) => out.extend_owned(h(line)),
+            }
+            return;
         }
         // Volume messages are quoted sentences with details inside.
-        return volume_message(msg).into_iter().collect();
+        volume_message(msg, out);
+        return;
     }
-    unstructured(line.msg.as_ref())
+    unstructured(line.msg.as_ref(), out);
 }
 
 // ---------- helpers ----------
 
+/// A Pod reference whose text is the line's where it can be.
+type Pod<'a> = PodRef<Cow<'a, str>>;
+
 /// The Pod a structured line names (`pod="ns/name"`, `podUID=…`).
-fn pod_of(l: &KlogLine) -> PodRef {
-    let mut p = l.get("pod").map(|p| PodRef::from_ns_name(&p)).unwrap_or_default();
+fn pod_of<'a>(l: &KlogLine<'a>) -> Pod<'a> {
+    let mut p = l.get("pod").map(ns_name).unwrap_or_default();
     if p.name.is_none() {
         if let Some(obj) = l.get("pod").filter(|v| v.starts_with('{')) {
             // JSON-rendered KObj: {"name":"x","namespace":"y"}
             if let Ok(v) = serde_json::from_str::<Value>(&obj) {
-                p.name = v.get("name").and_then(Value::as_str).map(str::to_string);
-                p.namespace = v.get("namespace").and_then(Value::as_str).map(str::to_string);
+                p.name = v.get("name").and_then(Value::as_str).map(|s| Cow::Owned(s.to_string()));
+                p.namespace = v.get("namespace").and_then(Value::as_str).map(|s| Cow::Owned(s.to_string()));
             }
         }
     }
-    p.with_uid(l.get("podUID").or_else(|| l.get("podID")).map(|u| u.into_owned()))
+    if let Some(uid) = l.get("podUID").or_else(|| l.get("podID")).filter(|u| !u.is_empty()) {
+        p.uid = Some(uid);
+    }
+    p
+}
+
+/// The owned form of [`pod_of`], for the rare messages.
+fn pod_of_owned(l: &KlogLine) -> PodRef {
+    pod_of(l).map_text(&mut Cow::into_owned)
+}
+
+/// A `namespace/name` reference, borrowed when the text is.
+fn ns_name(text: Cow<'_, str>) -> Pod<'_> {
+    match text {
+        Cow::Borrowed(s) => PodRef::of_ns_name(s).map_text(&mut Cow::Borrowed),
+        Cow::Owned(s) => PodRef::from_ns_name(&s).map_text(&mut Cow::Owned),
+    }
 }
 
 /// A runtime container ID without its `containerd://` scheme.
 pub fn strip_scheme(id: &str) -> String {
+    without_scheme(id).to_string()
+}
+
+/// A runtime container ID without its `containerd://` scheme, borrowed.
+pub fn without_scheme(id: &str) -> &str {
     match id.split_once("://") {
-        Some((_, rest)) => rest.to_string(),
-        None => id.to_string(),
+        Some((_, rest)) => rest,
+        None => id,
     }
 }
 
 /// A container ID from `containerd://x`, `{"Type":"containerd","ID":"x"}` or `&{Type:containerd ID:x}`.
-fn container_id_value(v: &str) -> Option<String> {
+fn container_id_value(v: Cow<'_, str>) -> Option<Cow<'_, str>> {
     if v.starts_with('{') {
-        let j: Value = serde_json::from_str(v).ok()?;
-        return j.get("ID").and_then(Value::as_str).map(str::to_string);
+        let j: Value = serde_json::from_str(&v).ok()?;
+        return j.get("ID").and_then(Value::as_str).map(|s| Cow::Owned(s.to_string()));
     }
     if let Some(inner) = v.strip_prefix("&{") {
-        return inner.split(' ').find_map(|p| p.strip_prefix("ID:")).map(|s| s.trim_end_matches('}').to_string());
+        return inner.split(' ').find_map(|p| p.strip_prefix("ID:")).map(|s| Cow::Owned(s.trim_end_matches('}').to_string()));
     }
-    (!v.is_empty()).then(|| strip_scheme(v))
+    if v.is_empty() {
+        return None;
+    }
+    Some(match v {
+        Cow::Borrowed(s) => Cow::Borrowed(without_scheme(s)),
+        Cow::Owned(s) => Cow::Owned(strip_scheme(&s)),
+    })
 }
 
-fn cid(l: &KlogLine) -> Option<String> {
-    l.get("containerID").and_then(|v| container_id_value(&v))
+fn cid<'a>(l: &KlogLine<'a>) -> Option<Cow<'a, str>> {
+    l.get("containerID").and_then(container_id_value)
 }
 
-fn cname(l: &KlogLine) -> Option<String> {
-    l.get("containerName").map(|v| v.into_owned())
+fn cname<'a>(l: &KlogLine<'a>) -> Option<Cow<'a, str>> {
+    l.get("containerName")
 }
 
 /// True for Kubernetes ≥ 1.28 renderings (klog ≥ v2.100 quotes `types.UID`).
@@ -155,92 +206,119 @@ fn modern_shape(l: &KlogLine) -> Option<bool> {
 
 // ---------- structured handlers ----------
 
-fn sync_add(l: &KlogLine) -> Vec<EventKind> {
-    pods_of_list(l).into_iter().map(|pod| EventKind::PodAdded { pod }).collect()
+/// The Pods of a `pods=[…]` list, each as `fact` states it.
+fn pods_of_list(l: &KlogLine, out: &mut Facts, fact: fn(PodRef<&str>) -> EventKind<&str>) -> usize {
+    let Some(v) = l.get("pods") else { return 0 };
+    let pods = pod_list(&v);
+    for s in &pods {
+        out.add(fact(PodRef::of_ns_name(s)));
+    }
+    pods.len()
 }
 
-fn sync_delete(l: &KlogLine) -> Vec<EventKind> {
-    pods_of_list(l).into_iter().map(|pod| EventKind::DeleteSeen { pod }).collect()
+fn sync_add(l: &KlogLine, out: &mut Facts) {
+    pods_of_list(l, out, |pod| EventKind::PodAdded { pod });
 }
 
-fn sync_remove(l: &KlogLine) -> Vec<EventKind> {
-    let mut pods = pods_of_list(l);
-    if pods.is_empty() {
+fn sync_delete(l: &KlogLine, out: &mut Facts) {
+    pods_of_list(l, out, |pod| EventKind::DeleteSeen { pod });
+}
+
+fn sync_remove(l: &KlogLine, out: &mut Facts) {
+    if pods_of_list(l, out, |pod| EventKind::Removed { pod }) == 0 {
         let p = pod_of(l);
         if !p.is_empty() {
-            pods.push(p);
+            out.add(EventKind::Removed { pod: p.as_text() });
         }
     }
-    pods.into_iter().map(|pod| EventKind::Removed { pod }).collect()
 }
 
-fn pods_of_list(l: &KlogLine) -> Vec<PodRef> {
-    l.get("pods").map(|v| pod_list(&v)).unwrap_or_default().iter().map(|s| PodRef::from_ns_name(s)).collect()
-}
-
-fn kill(l: &KlogLine, is_override: bool) -> Vec<EventKind> {
+fn kill(l: &KlogLine, is_override: bool, out: &mut Facts) {
     let Some(grace_s) = l.get("gracePeriod").and_then(|g| g.parse::<i64>().ok()) else {
-        return vec![];
+        return;
     };
-    vec![EventKind::KillRequested { pod: pod_of(l), container: cid(l), name: cname(l), grace_s, is_override, modern: modern_shape(l) }]
+    let (pod, container, name) = (pod_of(l), cid(l), cname(l));
+    out.add(EventKind::KillRequested {
+        pod: pod.as_text(),
+        container: container.as_deref(),
+        name: name.as_deref(),
+        grace_s,
+        is_override,
+        modern: modern_shape(l),
+    });
 }
 
-fn kill_override(l: &KlogLine) -> Vec<EventKind> {
-    kill(l, true)
+fn kill_override(l: &KlogLine, out: &mut Facts) {
+    kill(l, true, out);
 }
 
-fn kill_plain(l: &KlogLine) -> Vec<EventKind> {
-    kill(l, false)
+fn kill_plain(l: &KlogLine, out: &mut Facts) {
+    kill(l, false, out);
 }
 
-fn prestop_started(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::PreStopStarted { pod: pod_of(l), container: cid(l), name: cname(l) }]
+/// The Pod, container ID and container name a container-level line names.
+fn pod_container<'a>(l: &KlogLine<'a>) -> (Pod<'a>, Option<Cow<'a, str>>, Option<Cow<'a, str>>) {
+    (pod_of(l), cid(l), cname(l))
 }
 
-fn prestop_finished(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::PreStopFinished { pod: pod_of(l), container: cid(l), name: cname(l) }]
+fn prestop_started(l: &KlogLine, out: &mut Facts) {
+    let (pod, c, n) = pod_container(l);
+    out.add(EventKind::PreStopStarted { pod: pod.as_text(), container: c.as_deref(), name: n.as_deref() });
 }
 
-fn prestop_failed(l: &KlogLine) -> Vec<EventKind> {
-    let message = l.get("err").map(|e| e.into_owned()).unwrap_or_default();
-    vec![EventKind::PreStopFailed { pod: pod_of(l), container: cid(l), name: cname(l), message }]
+fn prestop_finished(l: &KlogLine, out: &mut Facts) {
+    let (pod, c, n) = pod_container(l);
+    out.add(EventKind::PreStopFinished { pod: pod.as_text(), container: c.as_deref(), name: n.as_deref() });
 }
 
-fn prestop_timeout(l: &KlogLine) -> Vec<EventKind> {
+fn prestop_failed(l: &KlogLine, out: &mut Facts) {
+    let message = l.get("err").unwrap_or_default();
+    let (pod, c, n) = pod_container(l);
+    out.add(EventKind::PreStopFailed { pod: pod.as_text(), container: c.as_deref(), name: n.as_deref(), message: &message });
+}
+
+fn prestop_timeout(l: &KlogLine, out: &mut Facts) {
     let grace_s = l.get("gracePeriod").and_then(|g| g.parse().ok());
-    vec![EventKind::PreStopTimedOut { pod: pod_of(l), container: cid(l), name: cname(l), grace_s }]
+    let (pod, c, n) = pod_container(l);
+    out.add(EventKind::PreStopTimedOut { pod: pod.as_text(), container: c.as_deref(), name: n.as_deref(), grace_s });
 }
 
-fn stop_returned(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::KubeletStopReturned { pod: pod_of(l), container: cid(l), name: cname(l) }]
+fn stop_returned(l: &KlogLine, out: &mut Facts) {
+    let (pod, c, n) = pod_container(l);
+    out.add(EventKind::KubeletStopReturned { pod: pod.as_text(), container: c.as_deref(), name: n.as_deref() });
 }
 
-fn pleg_finished(l: &KlogLine) -> Vec<EventKind> {
-    let Some(container) = cid(l) else { return vec![] };
+fn pleg_finished(l: &KlogLine, out: &mut Facts) {
+    let Some(container) = cid(l) else { return };
     let exit_code = l.get("exitCode").and_then(|c| c.parse().ok());
-    vec![EventKind::ContainerFinished { pod: pod_of(l), container, exit_code }]
+    out.add(EventKind::ContainerFinished { pod: pod_of(l).as_text(), container: &container, exit_code });
 }
 
-fn pleg_event_line(l: &KlogLine) -> Vec<EventKind> {
-    let Some((uid, ty, data)) = l.get("event").and_then(|e| pleg_event(&e)) else { return vec![] };
-    let pod = pod_of(l).with_uid(Some(uid));
-    match ty.as_str() {
-        "ContainerDied" => vec![EventKind::ContainerDied { pod, id: data }],
-        "ContainerStarted" => vec![EventKind::ContainerOfPod { pod, container: Some(data), name: None }],
-        _ => vec![],
+fn pleg_event_line(l: &KlogLine, out: &mut Facts) {
+    let Some(event) = l.get("event") else { return };
+    let Some((uid, ty, data)) = pleg_event(&event) else { return };
+    let pod = pod_of(l);
+    let mut pod = pod.as_text();
+    if !uid.is_empty() {
+        pod.uid = Some(&uid);
+    }
+    match ty.as_ref() {
+        "ContainerDied" => out.add(EventKind::ContainerDied { pod, id: &data }),
+        "ContainerStarted" => out.add(EventKind::ContainerOfPod { pod, container: Some(&data), name: None }),
+        _ => {}
     }
 }
 
 fn probe_failed(l: &KlogLine) -> Vec<EventKind> {
     let probe = l.get("probeType").map(|p| p.to_lowercase()).unwrap_or_default();
-    vec![EventKind::ProbeFailed { pod: pod_of(l), name: cname(l), probe }]
+    vec![EventKind::ProbeFailed { pod: pod_of_owned(l), name: cname(l).map(Cow::into_owned), probe }]
 }
 
 fn container_message(l: &KlogLine) -> Vec<EventKind> {
     let msg = l.get("containerMessage").unwrap_or_default();
     let Some(probe) = probe_restart_kind(&msg) else { return vec![] };
-    let container = l.get("containerStatusID").and_then(|v| container_id_value(&v));
-    vec![EventKind::ProbeRestart { pod: pod_of(l), container, name: cname(l), probe }]
+    let container = l.get("containerStatusID").and_then(container_id_value).map(Cow::into_owned);
+    vec![EventKind::ProbeRestart { pod: pod_of_owned(l), container, name: cname(l).map(Cow::into_owned), probe }]
 }
 
 /// `Container c failed liveness probe, will be restarted` → `liveness`.
@@ -251,64 +329,67 @@ fn probe_restart_kind(msg: &str) -> Option<String> {
     ["liveness", "startup"].iter().find(|p| msg.contains(&format!("failed {p} probe"))).map(|p| p.to_string())
 }
 
-fn event_occurred(l: &KlogLine) -> Vec<EventKind> {
-    let pod = l.get("object").map(|o| PodRef::from_ns_name(&o)).unwrap_or_default();
+fn event_occurred(l: &KlogLine, out: &mut Facts) {
+    // Only these reasons say something about a stop; most events are others.
     let reason = l.get("reason").unwrap_or_default();
+    if !matches!(reason.as_ref(), "Killing" | "FailedPreStopHook" | "Evicted" | "Preempting") {
+        return;
+    }
+    let pod = l.get("object").map(|o| PodRef::from_ns_name(&o)).unwrap_or_default();
     let message = l.get("message").map(|m| m.into_owned()).unwrap_or_default();
     let name = l.get("fieldPath").and_then(|f| f.strip_prefix("spec.containers{").map(|s| s.trim_end_matches('}').to_string()));
     match reason.as_ref() {
-        "Killing" => match probe_restart_kind(&message) {
-            Some(probe) => {
+        "Killing" => {
+            if let Some(probe) = probe_restart_kind(&message) {
                 let name = name.or_else(|| message.strip_prefix("Container ").and_then(|m| m.split(' ').next()).map(str::to_string));
-                vec![EventKind::ProbeRestart { pod, container: None, name, probe }]
+                out.add_owned(EventKind::ProbeRestart { pod, container: None, name, probe });
             }
-            None => vec![],
-        },
-        "FailedPreStopHook" => vec![EventKind::PreStopFailed { pod, container: None, name, message }],
-        "Evicted" => vec![EventKind::KubeletStop { pod, cause: StopCause::NodePressure }],
-        "Preempting" => vec![EventKind::KubeletStop { pod, cause: StopCause::Preemption }],
-        _ => vec![],
+        }
+        "FailedPreStopHook" => out.add_owned(EventKind::PreStopFailed { pod, container: None, name, message }),
+        "Evicted" => out.add_owned(EventKind::KubeletStop { pod, cause: StopCause::NodePressure }),
+        "Preempting" => out.add_owned(EventKind::KubeletStop { pod, cause: StopCause::Preemption }),
+        _ => {}
     }
 }
 
-fn patch_status(l: &KlogLine) -> Vec<EventKind> {
+fn patch_status(l: &KlogLine, out: &mut Facts) {
     let pod = pod_of(l);
     if let Some(patch) = l.get("patch") {
-        return statuses_from_json(&patch, pod, true);
+        statuses_from_json(&patch, pod.as_text(), true, out);
+        return;
     }
     if let Some(bytes) = l.get("patchBytes") {
         // 1.21: the JSON patch printed as a list of decimal byte values.
         let raw: Vec<u8> = bytes.trim_matches(|c| c == '[' || c == ']').split(' ').filter_map(|b| b.parse::<u8>().ok()).collect();
-        return statuses_from_json(&String::from_utf8_lossy(&raw), pod, true);
-    }
-    vec![]
-}
-
-fn status_updated(l: &KlogLine) -> Vec<EventKind> {
-    match l.get("status") {
-        Some(s) if s.starts_with("{\"") => statuses_from_json(&s, pod_of(l), false),
-        _ => vec![],
+        statuses_from_json(&String::from_utf8_lossy(&raw), pod.as_text(), true, out);
     }
 }
 
-fn all_volumes_unmounted(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::AllVolumesUnmounted { pod: pod_of(l) }]
+fn status_updated(l: &KlogLine, out: &mut Facts) {
+    if let Some(s) = l.get("status").filter(|s| s.starts_with("{\"")) {
+        statuses_from_json(&s, pod_of(l).as_text(), false, out);
+    }
 }
 
-fn evicting(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::KubeletStop { pod: pod_of(l), cause: StopCause::NodePressure }]
+fn all_volumes_unmounted(l: &KlogLine, out: &mut Facts) {
+    out.add(EventKind::AllVolumesUnmounted { pod: pod_of(l).as_text() });
 }
 
-fn shutdown_kill(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::KubeletStop { pod: pod_of(l), cause: StopCause::NodeShutdown }]
+fn evicting(l: &KlogLine, out: &mut Facts) {
+    out.add(EventKind::KubeletStop { pod: pod_of(l).as_text(), cause: StopCause::NodePressure });
 }
 
-fn preempting(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::KubeletStop { pod: pod_of(l), cause: StopCause::Preemption }]
+fn shutdown_kill(l: &KlogLine, out: &mut Facts) {
+    out.add(EventKind::KubeletStop { pod: pod_of(l).as_text(), cause: StopCause::NodeShutdown });
 }
 
-fn identity_only(l: &KlogLine) -> Vec<EventKind> {
-    vec![EventKind::ContainerOfPod { pod: pod_of(l), container: cid(l), name: cname(l) }]
+fn preempting(l: &KlogLine, out: &mut Facts) {
+    out.add(EventKind::KubeletStop { pod: pod_of(l).as_text(), cause: StopCause::Preemption });
+}
+
+fn identity_only(l: &KlogLine, out: &mut Facts) {
+    let (pod, c, n) = pod_container(l);
+    out.add(EventKind::ContainerOfPod { pod: pod.as_text(), container: c.as_deref(), name: n.as_deref() });
 }
 
 // ---------- sentence-shaped messages (volumes, cgroups, ≤1.20 wordings) ----------
@@ -345,7 +426,18 @@ pub fn container_in_cgroup(path: &str) -> Option<String> {
     CID.captures(path).map(|c| c[1].to_string())
 }
 
-fn volume_message(msg: &str) -> Option<EventKind> {
+/// States the fact of a volume message; false when `msg` is none.
+fn volume_message(msg: &str, out: &mut Facts) -> bool {
+    match volume_fact(msg) {
+        Some(fact) => {
+            out.add(fact);
+            true
+        }
+        None => false,
+    }
+}
+
+fn volume_fact(msg: &str) -> Option<EventKind<&str>> {
     // Literal looks first: most messages are about something else, and each
     // wording is told apart by a fixed phrase before any regex runs.
     static STARTED: LazyLock<Phrase> = LazyLock::new(|| Phrase::new("UnmountVolume started for volume "));
@@ -355,18 +447,19 @@ fn volume_message(msg: &str) -> Option<EventKind> {
         let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;
         let (uid, _) = uid_followed_by(rest, rest.rmatch_indices(UID_MENTION), "\")")?;
-        return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume: volume.to_string() });
+        return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume });
     }
     if let Some(after) = TEARDOWN_FAILED.after(msg) {
         // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>") : <error>`: the first UID mention.
         let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;
         let (uid, error) = uid_followed_by(rest, rest.match_indices(UID_MENTION), "\") : ")?;
-        return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(uid), volume: volume.to_string(), error: error.to_string() });
+        return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(uid), volume, error });
     }
     if msg.starts_with("operationExecutor.UnmountVolume failed") {
         let c = UNMOUNT_FAILED.captures(msg)?;
-        return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(&c[2]), volume: c[1].to_string(), error: String::new() });
+        let (volume, uid) = (c.get(1)?.as_str(), c.get(2)?.as_str());
+        return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(uid), volume, error: "" });
     }
     if msg.starts_with("UnmountVolume.TearDown succeeded") {
         let (_, (_, _, _, volume, _, _, _, uid, _)) = (
@@ -382,12 +475,12 @@ fn volume_message(msg: &str) -> Option<EventKind> {
         )
             .parse(msg)
             .ok()?;
-        return Some(EventKind::VolumeUnmounted { pod: uid_pod(uid), volume: volume.to_string() });
+        return Some(EventKind::VolumeUnmounted { pod: uid_pod(uid), volume });
     }
     if msg.starts_with("Volume detached") {
         let (_, (_, _, _, unique, _, node)) =
             (tag("Volume detached for volume "), quoted, tag(" (UniqueName: "), quoted, tag(") on node "), quoted).parse(msg).ok()?;
-        return Some(EventKind::NodeOfPod { pod: uid_pod(pod_uid_of_volume(unique)?), node: node.to_string() });
+        return Some(EventKind::NodeOfPod { pod: uid_pod(pod_uid_of_volume(unique)?), node });
     }
     None
 }
@@ -425,8 +518,8 @@ fn uid_followed_by<'a, 'm>(
     })
 }
 
-fn uid_pod(uid: &str) -> PodRef {
-    PodRef { uid: Some(uid.to_string()), ..PodRef::default() }
+fn uid_pod<S>(uid: S) -> PodRef<S> {
+    PodRef { uid: Some(uid), namespace: None, name: None }
 }
 
 /// `name_namespace(uid)` as printed by `format.Pod` (≤1.20).
@@ -438,10 +531,15 @@ fn old_pod(s: &str) -> PodRef {
     }
 }
 
-fn unstructured(msg: &str) -> Vec<EventKind> {
-    if let Some(e) = volume_message(msg) {
-        return vec![e];
+/// States the facts of an unstructured (≤1.20 or sentence-shaped) message.
+fn unstructured(msg: &str, out: &mut Facts) {
+    if !volume_message(msg, out) {
+        out.extend_owned(old_wordings(msg));
     }
+}
+
+/// The facts of the ≤1.20 wordings.
+fn old_wordings(msg: &str) -> Vec<EventKind> {
     // The remaining wordings all start with one of these words.
     let first = msg.split(' ').next().unwrap_or("");
     if !matches!(first, "Destroyed" | "SyncLoop" | "Killing" | "Container" | "Running" | "preStop" | "eviction") {
@@ -450,7 +548,7 @@ fn unstructured(msg: &str) -> Vec<EventKind> {
     if let Some(c) = DESTROYED.captures(msg) {
         let path = &c[1];
         if let (Some(uid), Some(container)) = (uid_in_cgroup(path), container_in_cgroup(path)) {
-            return vec![EventKind::ContainerOfPod { pod: uid_pod(&uid), container: Some(container), name: None }];
+            return vec![EventKind::ContainerOfPod { pod: uid_pod(uid), container: Some(container), name: None }];
         }
         return vec![];
     }
@@ -510,7 +608,8 @@ mod tests {
     use super::*;
 
     fn events(line: &str) -> Vec<EventKind> {
-        parse(&klog::parse(line).expect("klog header"))
+        let l = klog::parse(line).expect("klog header");
+        super::super::collect_facts(|out| parse(&l, out))
     }
 
     #[test]

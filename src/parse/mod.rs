@@ -3,7 +3,9 @@
 //! [`LineParser`] is the front door: a literal prefilter rejects lines that
 //! cannot matter, the envelope is split off, and the body goes to the parser
 //! of the component whose shape it has. Parsers know nothing about Pods;
-//! they only name the facts a line states.
+//! they only name the facts a line states, into a [`FactSink`] and with
+//! text borrowed from the line, so that a fact's text is copied only where
+//! it is kept (the collector's interned table), never once per fact.
 
 pub mod app;
 pub mod audit_log;
@@ -62,6 +64,76 @@ impl SourceKind {
     }
 }
 
+/// Where a parser puts the facts a line states, one at a time.
+///
+/// Facts arrive with their text borrowed from the line (or from the
+/// parser's own unquoted copy of it), valid only for the call: the receiver
+/// keeps what it needs (the collector interns it at once), so no fact text
+/// is copied into strings of its own only to be dropped again.
+pub trait FactSink {
+    /// A fact whose text is borrowed.
+    fn fact(&mut self, kind: EventKind<&str>);
+    /// A fact whose text the parser had to build (rare wordings).
+    fn owned(&mut self, kind: EventKind);
+}
+
+/// Keeps owned copies: how tests, API objects and callers that want a list
+/// take a parser's facts.
+impl FactSink for Vec<EventKind> {
+    fn fact(&mut self, kind: EventKind<&str>) {
+        self.push(kind.map_text(&mut str::to_string));
+    }
+
+    fn owned(&mut self, kind: EventKind) {
+        self.push(kind);
+    }
+}
+
+/// A [`FactSink`] and how many facts went into it (a parser that stated
+/// none lets the next one try).
+pub struct Facts<'s> {
+    sink: &'s mut dyn FactSink,
+    count: usize,
+}
+
+impl<'s> Facts<'s> {
+    /// Facts into `sink`.
+    pub fn new(sink: &'s mut dyn FactSink) -> Self {
+        Facts { sink, count: 0 }
+    }
+
+    /// States a fact with borrowed text.
+    pub fn add(&mut self, kind: EventKind<&str>) {
+        self.count += 1;
+        self.sink.fact(kind);
+    }
+
+    /// States a fact with owned text.
+    pub fn add_owned(&mut self, kind: EventKind) {
+        self.count += 1;
+        self.sink.owned(kind);
+    }
+
+    /// States each of some facts with owned text.
+    pub fn extend_owned(&mut self, kinds: impl IntoIterator<Item = EventKind>) {
+        for k in kinds {
+            self.add_owned(k);
+        }
+    }
+
+    /// Facts stated so far.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+/// The facts `f` states, as owned copies.
+pub fn collect_facts(f: impl FnOnce(&mut Facts)) -> Vec<EventKind> {
+    let mut v: Vec<EventKind> = Vec::new();
+    f(&mut Facts::new(&mut v));
+    v
+}
+
 /// What one log line said.
 #[derive(Debug, Default)]
 pub struct ParsedLine<'a> {
@@ -75,7 +147,8 @@ pub struct ParsedLine<'a> {
     pub stamp: Option<Stamp>,
     /// A full timestamp (year and zone) that anchors year inference.
     pub anchor: Option<Stamp>,
-    /// The facts (at the line's time).
+    /// The facts (at the line's time), from [`LineParser::parse`]; empty
+    /// from [`LineParser::parse_into`], which states them into its sink.
     pub events: Vec<EventKind>,
     /// Facts that carry their own times (API objects).
     pub timed: Vec<kube_json::Timed>,
@@ -125,9 +198,19 @@ impl LineParser {
         self.prefilter.is_match(line)
     }
 
-    /// Parses one line (call only for lines that passed [`Self::is_relevant`]).
-    /// `api` carries what earlier API objects of the same input showed.
+    /// Parses one line (call only for lines that passed [`Self::is_relevant`]),
+    /// its facts as owned copies in `events`. `api` carries what earlier API
+    /// objects of the same input showed.
     pub fn parse<'a>(&self, line: &'a str, api: &mut ApiState) -> ParsedLine<'a> {
+        let mut events: Vec<EventKind> = Vec::new();
+        let mut parsed = self.parse_into(line, api, &mut Facts::new(&mut events));
+        parsed.events = events;
+        parsed
+    }
+
+    /// [`Self::parse`], stating the line's facts into `facts` with their text
+    /// borrowed (`events` stays empty): how `audit` and `analyze` read.
+    pub fn parse_into<'a>(&self, line: &'a str, api: &mut ApiState, facts: &mut Facts) -> ParsedLine<'a> {
         let env = envelope::split(line);
         let mut out = ParsedLine { envelope: Some(env.kind), host: env.host.clone(), stamp: env.stamp, ..ParsedLine::default() };
         if env.stamp.is_some_and(|s| s.is_complete()) {
@@ -139,7 +222,7 @@ impl LineParser {
             // A Loki entry labelled with a Pod that is not a node component: app output.
             if !matches!(ident, "kubelet" | "containerd" | "crio" | "kernel" | "conmon") {
                 out.source = Some(SourceKind::App);
-                out.events = app::parse(app, body).into_iter().collect();
+                facts.extend_owned(app::parse(app, body));
                 return out;
             }
         }
@@ -147,7 +230,7 @@ impl LineParser {
             let ev = crio::parse_conmon(body);
             if !ev.is_empty() {
                 out.source = Some(SourceKind::Crio);
-                out.events = ev;
+                facts.extend_owned(ev);
                 return out;
             }
         }
@@ -155,16 +238,16 @@ impl LineParser {
             let ev = kernel::parse(body);
             if !ev.is_empty() {
                 out.source = Some(SourceKind::Kernel);
-                out.events = ev;
+                facts.extend_owned(ev);
                 return out;
             }
         }
         if body.starts_with('{') {
-            return self.parse_json(body, out, api);
+            return self.parse_json(body, out, api, facts);
         }
         if body.starts_with("time=") || body.get(4..5) == Some("[") {
             if let Some(l) = containerd::split(body) {
-                self.runtime_line(&l, &mut out);
+                self.runtime_line(&l, &mut out, facts);
                 return out;
             }
         }
@@ -179,7 +262,7 @@ impl LineParser {
                 }
             }
             out.stamp = Some(st);
-            out.events = kubelet::parse(&k);
+            kubelet::parse(&k, facts);
             // Lines that print a full date (status times, creation stamps, retry
             // deadlines) anchor the year; a literal check avoids the regex elsewhere.
             if out.anchor.is_none() && (DATE_HINTS.is_match(k.rest.as_bytes()) || DATE_HINTS.is_match(k.msg.as_bytes())) {
@@ -191,40 +274,40 @@ impl LineParser {
     }
 
     /// A containerd or CRI-O logrus line (same envelope, different messages).
-    fn runtime_line(&self, l: &containerd::LogrusLine, out: &mut ParsedLine) {
+    fn runtime_line(&self, l: &containerd::LogrusLine, out: &mut ParsedLine, facts: &mut Facts) {
         if let Some(st) = l.stamp {
             if st.is_complete() {
                 out.anchor = Some(st);
             }
             out.stamp = Some(st);
         }
-        let ev = containerd::parse(l);
-        if !ev.is_empty() {
+        let before = facts.count();
+        containerd::parse(l, facts);
+        if facts.count() > before {
             out.source = Some(SourceKind::Containerd);
-            out.events = ev;
             return;
         }
         let ev = crio::parse(&l.msg);
         out.source = Some(if ev.is_empty() { SourceKind::Containerd } else { SourceKind::Crio });
-        out.events = ev;
+        facts.extend_owned(ev);
     }
 
     /// One JSON object on a line: kubelet JSON logging, containerd/CRI-O
     /// JSON, an audit event, or a single API object.
-    fn parse_json<'a>(&self, body: &str, mut out: ParsedLine<'a>, api: &mut ApiState) -> ParsedLine<'a> {
+    fn parse_json<'a>(&self, body: &str, mut out: ParsedLine<'a>, api: &mut ApiState, facts: &mut Facts) -> ParsedLine<'a> {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return out };
         if v.get("ts").is_some() && v.get("msg").is_some() {
             if let Some(k) = klog::KlogLine::from_json(v, body) {
                 out.source = Some(SourceKind::KubeletJson);
                 out.stamp = Some(k.stamp);
                 out.anchor = Some(k.stamp);
-                out.events = kubelet::parse(&k);
+                kubelet::parse(&k, facts);
             }
             return out;
         }
         if v.get("msg").is_some() && (v.get("level").is_some() || v.get("time").is_some()) {
             if let Some(l) = containerd::split(body) {
-                self.runtime_line(&l, &mut out);
+                self.runtime_line(&l, &mut out, facts);
             }
             return out;
         }

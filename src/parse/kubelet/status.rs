@@ -2,13 +2,15 @@
 //! status for pod`, `Status for pod updated successfully`) and as `kubectl`
 //! prints Pod objects: each container's terminated states.
 
-use super::strip_scheme;
+use super::without_scheme;
 use crate::event::{EventKind, PodRef, TerminatedState};
+use crate::parse::Facts;
 use crate::time::parse_rfc3339_prefix;
 use serde_json::Value;
 
-/// Terminated container states from a status patch (`{"metadata":…,"status":…}`) or a bare status.
-pub fn statuses_from_json(text: &str, pod: PodRef, is_patch: bool) -> Vec<EventKind> {
+/// States the terminated container states of a status patch
+/// (`{"metadata":…,"status":…}`) or a bare status.
+pub fn statuses_from_json(text: &str, pod: PodRef<&str>, is_patch: bool, out: &mut Facts) {
     // Status patches are the longest kubelet lines (about 1 KB at -v=3).
     // Reading only the fields used, borrowed, costs a fraction of building
     // a `Value`; a patch of unexpected types is read as a `Value` instead.
@@ -20,33 +22,32 @@ pub fn statuses_from_json(text: &str, pod: PodRef, is_patch: bool) -> Vec<EventK
     match typed {
         Ok((uid, status)) => {
             let views = status.iter().flat_map(|s| s.all()).map(status_doc::ContainerStatus::view);
-            status_events(pod, uid.as_deref(), views)
+            status_events(pod, uid.as_deref(), views, out);
         }
-        Err(_) => statuses_from_value(text, pod, is_patch),
+        Err(_) => statuses_from_value(text, pod, is_patch, out),
     }
 }
 
 /// [`statuses_from_json`] for any JSON: absent or mistyped fields are left out.
-fn statuses_from_value(text: &str, pod: PodRef, is_patch: bool) -> Vec<EventKind> {
-    let Ok(v) = serde_json::from_str::<Value>(text) else { return vec![] };
+fn statuses_from_value(text: &str, pod: PodRef<&str>, is_patch: bool, out: &mut Facts) {
+    let Ok(v) = serde_json::from_str::<Value>(text) else { return };
     let status = if is_patch { v.get("status") } else { Some(&v) };
     let uid = v.pointer("/metadata/uid").and_then(Value::as_str);
     let lists = ["containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"];
     let statuses = status.into_iter().flat_map(|s| lists.iter().filter_map(|l| s.get(*l)?.as_array()).flatten());
-    status_events(pod, uid, statuses.map(status_view))
+    status_events(pod, uid, statuses.map(status_view), out);
 }
 
 /// The facts of a status: the Pod (with the UID the patch names) and each
 /// container's terminated states.
-fn status_events<'a>(mut pod: PodRef, uid: Option<&str>, statuses: impl Iterator<Item = StatusView<'a>>) -> Vec<EventKind> {
+fn status_events<'a>(mut pod: PodRef<&'a str>, uid: Option<&'a str>, statuses: impl Iterator<Item = StatusView<'a>>, out: &mut Facts) {
     if let Some(uid) = uid {
-        pod.uid.get_or_insert_with(|| uid.to_string());
+        pod.uid.get_or_insert(uid);
     }
-    let mut out = vec![EventKind::ContainerOfPod { pod: pod.clone(), container: None, name: None }];
+    out.add(EventKind::ContainerOfPod { pod: pod.clone(), container: None, name: None });
     for cs in statuses {
-        out.extend(view_events(&cs, &pod));
+        view_events(&cs, &pod, out);
     }
-    out
 }
 
 /// What podmortem reads of one container status, however it was parsed.
@@ -84,28 +85,26 @@ fn status_view(cs: &Value) -> StatusView<'_> {
 
 /// The `state.terminated` and `lastState.terminated` of one container status.
 pub fn terminated_states(cs: &Value, pod: &PodRef) -> Vec<EventKind> {
-    view_events(&status_view(cs), pod)
+    crate::parse::collect_facts(|out| view_events(&status_view(cs), &pod.as_text(), out))
 }
 
-fn view_events(cs: &StatusView, pod: &PodRef) -> Vec<EventKind> {
-    let Some(name) = cs.name else { return vec![] };
-    let status_id = cs.container_id.map(strip_scheme);
-    let mut out = Vec::new();
+fn view_events(cs: &StatusView, pod: &PodRef<&str>, out: &mut Facts) {
+    let Some(name) = cs.name else { return };
+    let status_id = cs.container_id.map(without_scheme);
     if status_id.is_some() {
-        out.push(EventKind::ContainerOfPod { pod: pod.clone(), container: status_id.clone(), name: Some(name.to_string()) });
+        out.add(EventKind::ContainerOfPod { pod: pod.clone(), container: status_id, name: Some(name) });
     }
     for (t, default_id) in cs.terminated.iter().zip([status_id, None]) {
         let Some(t) = t else { continue };
         let state = TerminatedState {
-            container: name.to_string(),
-            container_id: t.container_id.map(strip_scheme).or(default_id),
+            container: name,
+            container_id: t.container_id.map(without_scheme).or(default_id),
             exit_code: t.exit_code.map(|c| c as i32),
-            reason: t.reason.map(str::to_string),
+            reason: t.reason,
             finished_at: t.finished_at.and_then(parse_rfc3339_prefix).map(|(st, _)| st),
         };
-        out.push(EventKind::StatusTerminated { pod: pod.clone(), state: Box::new(state) });
+        out.add(EventKind::StatusTerminated { pod: pod.clone(), state: Box::new(state) });
     }
-    out
 }
 
 /// The parts of a status patch podmortem reads, as typed, borrowed fields;
@@ -206,6 +205,17 @@ mod status_doc {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::collect_facts;
+
+    /// The facts of a patch as the typed reader states them, owned.
+    fn typed_facts(text: &str, pod: &PodRef, is_patch: bool) -> Vec<EventKind> {
+        collect_facts(|out| statuses_from_json(text, pod.as_text(), is_patch, out))
+    }
+
+    /// The facts of a patch as the general JSON reader states them, owned.
+    fn value_facts(text: &str, pod: &PodRef, is_patch: bool) -> Vec<EventKind> {
+        collect_facts(|out| statuses_from_value(text, pod.as_text(), is_patch, out))
+    }
 
     #[test]
     fn typed_status_patches_read_as_the_general_json_reader_does() {
@@ -219,8 +229,8 @@ mod tests {
             "initContainerStatuses":[{"containerID":"containerd://77aa","name":"init","state":{"terminated":{"exitCode":0,"reason":"Completed"}}}]}}"#;
         let pod = PodRef::from_ns_name("monitoring/etcd-40");
         assert!(serde_json::from_str::<status_doc::Patch>(patch).is_ok(), "read by the typed reader, not the fallback");
-        let typed = statuses_from_json(patch, pod.clone(), true);
-        assert_eq!(typed, statuses_from_value(patch, pod.clone(), true));
+        let typed = typed_facts(patch, &pod, true);
+        assert_eq!(typed, value_facts(patch, &pod, true));
         let exits: Vec<(String, Option<String>, Option<i32>)> = typed
             .iter()
             .filter_map(|e| match e {
@@ -243,12 +253,12 @@ mod tests {
         let odd =
             r#"{"status":{"containerStatuses":[{"name":7},{"name":"app","state":{"terminated":{"exitCode":137.0,"reason":"Error"}}}]}}"#;
         assert!(serde_json::from_str::<status_doc::Patch>(odd).is_err(), "left to the fallback");
-        let read = statuses_from_json(odd, pod.clone(), true);
-        assert_eq!(read, statuses_from_value(odd, pod.clone(), true));
+        let read = typed_facts(odd, &pod, true);
+        assert_eq!(read, value_facts(odd, &pod, true));
         assert!(matches!(&read[..], [EventKind::ContainerOfPod { .. }, EventKind::StatusTerminated { state, .. }]
             if state.container == "app" && state.exit_code.is_none() && state.reason.as_deref() == Some("Error")));
         // A bare status (`Status for pod updated`).
         let bare = r#"{"containerStatuses":[{"name":"app","containerID":"cri-o://abc","state":{"terminated":{"exitCode":0}}}]}"#;
-        assert_eq!(statuses_from_json(bare, pod.clone(), false), statuses_from_value(bare, pod, false));
+        assert_eq!(typed_facts(bare, &pod, false), value_facts(bare, &pod, false));
     }
 }
