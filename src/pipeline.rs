@@ -35,8 +35,11 @@ pub fn analyze(specs: &[InputSpec], opts: &Options) -> Result<Report, InputError
 /// line is an error, one found in a directory a warning.
 pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
     let parser = LineParser::new();
-    let results: Vec<Result<input::FilesRead, InputError>> = specs.par_iter().map(|s| input::read_input_or_archive(s, &parser)).collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut results: Vec<(usize, Result<input::FilesRead, InputError>)> =
+        read_order(specs).into_par_iter().map(|i| (i, input::read_input_or_archive(&specs[i], &parser))).collect();
+    results.sort_unstable_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r);
+    let mut files = Vec::with_capacity(specs.len());
     let mut warnings = Vec::new();
     for (r, spec) in results.into_iter().zip(specs) {
         match r {
@@ -49,6 +52,19 @@ pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), I
         }
     }
     Ok((files, warnings))
+}
+
+/// The order inputs are read in (their results keep the given order): node
+/// logs (`kubelet.log`, …) first, journals that mostly repeat them next,
+/// then the rest (Pod logs). A node
+/// log is one task of thousands of lines; started first, it is not the
+/// last task left while the other threads have nothing to take.
+fn read_order(specs: &[InputSpec]) -> Vec<usize> {
+    let node_log =
+        |s: &InputSpec| s.path.as_deref().and_then(|p| p.file_name()).and_then(|n| n.to_str()).is_some_and(input::is_node_marker);
+    let mut order: Vec<usize> = (0..specs.len()).collect();
+    order.sort_by_cached_key(|&i| (!node_log(&specs[i]), !specs[i].skip_idents.is_empty()));
+    order
 }
 
 /// The span of full timestamps over some inputs.

@@ -42,7 +42,8 @@ pub fn run(args: AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
         })
         .map(|(parts, warnings)| {
             let (reports, digests): (Vec<Report>, Vec<Vec<PodDigest>>) = parts.into_iter().unzip();
-            (audit::combine(reports, warnings), digests.concat())
+            // Moved, not cloned (`concat` would copy every digest's strings).
+            (audit::combine(reports, warnings), digests.into_iter().flatten().collect::<Vec<_>>())
         })
     } else {
         audit::run(&args.paths, &opts, shard, &progress).map(|mut r| {
