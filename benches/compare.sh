@@ -7,6 +7,8 @@
 # no parsing) runs beside them: the floor any line-by-line analysis stands on;
 # `front_end --parse` adds the parsers (facts named, none kept), so the three
 # times split `audit`'s into reading, parsing, and keeping and correlating facts.
+# Each ratio to rg and zcat is then measured again with the two commands
+# alternated run by run (ROUNDS pairs, 31 by default).
 #
 #   benches/compare.sh                 # 6,000 Pods, 10 nodes (264 MB) and 27,500 Pods, 40 nodes (1 GB)
 #   PODS=1200 NODES=2 BIG_PODS=0 benches/compare.sh   # quick look, no 1 GB run
@@ -39,6 +41,27 @@ hyperfine --warmup 2 --runs 10 --style basic \
     -n "podmortem audit, directory" "$PM audit $WORK/archive" \
     -n "zcat, tar.gz" "zcat $WORK/archive.tar.gz" \
     -n "podmortem audit, tar.gz" "$PM audit $WORK/archive.tar.gz"
+
+# The machine's speed drifts between hyperfine's blocks of runs (by up to a
+# third, minutes apart, on a shared VM), and a ratio of two blocks takes the
+# drift in. So the ratios are also measured with the two commands
+# alternated run by run: the median of the per-pair ratios.
+ROUNDS=${ROUNDS:-31}
+alternated() { # NAME, then the two commands as strings (reference first)
+    local name=$1 ref=$2 cmd=$3 i t0 a b
+    local -a ratios=() as=() bs=()
+    for i in $(seq "$ROUNDS"); do
+        t0=$(date +%s%N); bash -c "$ref" >/dev/null 2>&1; a=$(( $(date +%s%N) - t0 ))
+        t0=$(date +%s%N); bash -c "$cmd" >/dev/null 2>&1; b=$(( $(date +%s%N) - t0 ))
+        as+=("$a") bs+=("$b") ratios+=("$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')")
+    done
+    median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+    echo "$name: median ratio $(median "${ratios[@]}") over $ROUNDS alternated pairs" \
+        "(medians $(( $(median "${as[@]}") / 1000000 )) ms and $(( $(median "${bs[@]}") / 1000000 )) ms)"
+}
+alternated "audit / rg -c -F (the prefilter's markers), directory" "rg -c -F -f $WORK/markers.txt $WORK/archive" "$PM audit $WORK/archive"
+alternated "audit / rg -c -F (7 markers), directory" "rg -c -F ${MARKERS[*]@Q} $WORK/archive" "$PM audit $WORK/archive"
+alternated "audit / zcat, tar.gz" "zcat $WORK/archive.tar.gz" "$PM audit $WORK/archive.tar.gz"
 
 rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 echo "peak RSS, audit -o table, directory: $(rss "$PM" audit "$WORK/archive") KB"
