@@ -58,6 +58,14 @@ impl<S> PodRef<S> {
 }
 
 impl<S: AsRef<str>> PodRef<S> {
+    /// Adds a UID to the reference (an empty one is no UID).
+    pub fn with_uid(mut self, uid: Option<S>) -> PodRef<S> {
+        if uid.as_ref().is_some_and(|u| !u.as_ref().is_empty()) {
+            self.uid = uid;
+        }
+        self
+    }
+
     /// The same reference, its text borrowed (how a parser states a fact
     /// about a Pod it named with text of its own).
     pub fn as_text(&self) -> PodRef<&str> {
@@ -83,14 +91,6 @@ impl PodRef {
     /// A reference from a `namespace/name` string such as klog's `pod=`.
     pub fn from_ns_name(s: &str) -> PodRef {
         PodRef::of_ns_name(s).map_text(&mut str::to_string)
-    }
-
-    /// Adds a UID to the reference.
-    pub fn with_uid(mut self, uid: Option<String>) -> PodRef {
-        if uid.as_deref().is_some_and(|u| !u.is_empty()) {
-            self.uid = uid;
-        }
-        self
     }
 }
 

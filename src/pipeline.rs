@@ -38,10 +38,9 @@ pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), I
     let mut results: Vec<(usize, Result<input::FilesRead, InputError>)> =
         read_order(specs).into_par_iter().map(|i| (i, input::read_input_or_archive(&specs[i], &parser))).collect();
     results.sort_unstable_by_key(|(i, _)| *i);
-    let results = results.into_iter().map(|(_, r)| r);
     let mut files = Vec::with_capacity(specs.len());
     let mut warnings = Vec::new();
-    for (r, spec) in results.into_iter().zip(specs) {
+    for ((_, r), spec) in results.into_iter().zip(specs) {
         match r {
             Ok((mut read, mut w)) => {
                 files.append(&mut read);
@@ -56,9 +55,9 @@ pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), I
 
 /// The order inputs are read in (their results keep the given order): node
 /// logs (`kubelet.log`, …) first, journals that mostly repeat them next,
-/// then the rest (Pod logs). A node
-/// log is one task of thousands of lines; started first, it is not the
-/// last task left while the other threads have nothing to take.
+/// then the rest (Pod logs). A node log is one task of thousands of lines;
+/// started first, it is not the last task left while the other threads
+/// have nothing to take.
 fn read_order(specs: &[InputSpec]) -> Vec<usize> {
     let node_log =
         |s: &InputSpec| s.path.as_deref().and_then(|p| p.file_name()).and_then(|n| n.to_str()).is_some_and(input::is_node_marker);

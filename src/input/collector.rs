@@ -47,9 +47,13 @@ impl FactSink for Interner<'_> {
     }
 
     fn owned(&mut self, kind: EventKind) {
-        let symbols = &mut *self.symbols;
-        self.facts.push(kind.map_text(&mut |text: String| symbols.intern(&text)));
+        self.facts.push(intern_owned(self.symbols, kind));
     }
+}
+
+/// A fact with owned text, its text interned into `symbols`.
+fn intern_owned(symbols: &mut Symbols, kind: EventKind) -> EventKind<Sym> {
+    kind.map_text(&mut |text: String| symbols.intern(&text))
 }
 
 impl Collector {
@@ -91,8 +95,7 @@ impl Collector {
 
     /// Keeps a fact stated at `stamp` on input line `line`.
     pub(super) fn push(&mut self, stamp: Option<Stamp>, line: u32, node: Option<Arc<str>>, kind: EventKind) {
-        let symbols = &mut self.res.symbols;
-        let kind = kind.map_text(&mut |text: String| symbols.intern(&text));
+        let kind = intern_owned(&mut self.res.symbols, kind);
         self.keep(stamp, line, node, kind);
     }
 

@@ -135,10 +135,7 @@ fn pod_of<'a>(l: &KlogLine<'a>) -> Pod<'a> {
             }
         }
     }
-    if let Some(uid) = l.get("podUID").or_else(|| l.get("podID")).filter(|u| !u.is_empty()) {
-        p.uid = Some(uid);
-    }
-    p
+    p.with_uid(l.get("podUID").or_else(|| l.get("podID")))
 }
 
 /// The owned form of [`pod_of`], for the rare messages.
@@ -298,10 +295,7 @@ fn pleg_event_line(l: &KlogLine, out: &mut Facts) {
     let Some(event) = l.get("event") else { return };
     let Some((uid, ty, data)) = pleg_event(&event) else { return };
     let pod = pod_of(l);
-    let mut pod = pod.as_text();
-    if !uid.is_empty() {
-        pod.uid = Some(&uid);
-    }
+    let pod = pod.as_text().with_uid(Some(uid.as_ref()));
     match ty.as_ref() {
         "ContainerDied" => out.add(EventKind::ContainerDied { pod, id: &data }),
         "ContainerStarted" => out.add(EventKind::ContainerOfPod { pod, container: Some(&data), name: None }),
@@ -426,7 +420,7 @@ pub fn container_in_cgroup(path: &str) -> Option<String> {
     CID.captures(path).map(|c| c[1].to_string())
 }
 
-/// States the fact of a volume message; false when `msg` is none.
+/// States the fact of a volume message; false when `msg` is not one.
 fn volume_message(msg: &str, out: &mut Facts) -> bool {
     match volume_fact(msg) {
         Some(fact) => {
