@@ -113,6 +113,34 @@ pub fn journald_ident(line: &[u8]) -> Option<(&[u8], &[u8])> {
     (end > 0).then(|| (&tag[..end], body))
 }
 
+/// Where the clock of a journald `short` or `short-precise` line ends
+/// (`Mar 18 10:21:19[.123456]`, the day zero- or space-padded); `None` for
+/// any other line.
+pub fn journald_clock_end(line: &[u8]) -> Option<usize> {
+    const SECONDS_END: usize = 15;
+    let shaped = line.len() > SECONDS_END + 4 && line[0].is_ascii_uppercase() && line[3] == b' ' && line[9] == b':' && line[12] == b':';
+    if !shaped {
+        return None;
+    }
+    if line[SECONDS_END] != b'.' {
+        return Some(SECONDS_END);
+    }
+    let digits = line[SECONDS_END + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    Some(SECONDS_END + 1 + digits)
+}
+
+/// The ` host ident[pid]: ` (or ` ident[pid]: `) that follows the clock of
+/// a journald line (`after_clock` starts right after it), when it is one;
+/// what lies before a journald line's message and is not the message.
+pub fn journald_tag(after_clock: &[u8]) -> Option<&[u8]> {
+    let colon = memchr::memchr(b':', after_clock)?;
+    let head = &after_clock[..colon];
+    let spaces = head.iter().filter(|&&b| b == b' ').count();
+    let tagged =
+        head.first() == Some(&b' ') && (1..=2).contains(&spaces) && !head.ends_with(b" ") && after_clock.get(colon + 1) == Some(&b' ');
+    tagged.then(|| &after_clock[..colon + 2])
+}
+
 /// The first space-separated word of `s`.
 fn first_word(s: &[u8]) -> &[u8] {
     &s[..position(s, b' ').unwrap_or(s.len())]
@@ -200,6 +228,28 @@ mod tests {
         assert_eq!(journald_ident(b"I0318 10:21:19.149698     246 kubelet.go:2407] x"), None);
         let (_, body) = journald_ident(b"Mar 18 10:21:19 kind-worker containerd[110]: time=\"x\"").unwrap();
         assert_eq!(body, b"time=\"x\"");
+    }
+
+    #[test]
+    fn journald_tag_is_the_envelope_split_reads() {
+        // Where the message starts, by clock and tag, is where `split` puts the body.
+        for line in [
+            "Mar 18 10:21:19 kind-worker kubelet[246]: I0318 10:21:19.149698     246 kubelet.go:2407] \"SyncLoop ADD\"",
+            "May  9 18:14:43 aks-node kernel: [  139.201465] oom-kill:constraint=CONSTRAINT_MEMCG",
+            "Mar 18 10:21:19.123456 kind-worker containerd[110]: time=\"2025-03-18T10:21:19Z\" level=info msg=\"x\"",
+            "Mar 18 10:21:19 kubelet[246]: I0318 x",
+        ] {
+            let b = line.as_bytes();
+            let clock_end = journald_clock_end(b).expect(line);
+            let tag = journald_tag(&b[clock_end..]).expect(line);
+            assert_eq!(&line[clock_end + tag.len()..], split(line).body, "{line}");
+        }
+        // Words of a message before a colon are not a tag: nothing is cut.
+        let untagged = b"Mar 18 10:21:19 kind-worker Killing container with a grace period: x";
+        assert_eq!(journald_tag(&untagged[journald_clock_end(untagged).unwrap()..]), None);
+        assert_eq!(journald_tag(b" kind-worker kubelet[246]:x"), None, "no space after the colon");
+        assert_eq!(journald_clock_end(b"I0318 10:21:19.149698     246 kubelet.go:2407] x"), None);
+        assert_eq!(journald_clock_end(b"2025-03-18T10:21:19+00:00 kind-worker kubelet[246]: x"), None);
     }
 
     #[test]

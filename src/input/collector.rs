@@ -31,6 +31,9 @@ pub(super) struct Collector {
     /// The current line's facts, interned as the parser states them (one
     /// list, reused line after line).
     line_facts: Vec<EventKind<Sym>>,
+    /// The ` host ident[pid]: ` of the last journald lines, latest first,
+    /// each with whether its lines repeat another file (see [`Self::journald_head`]).
+    tags: Vec<(Vec<u8>, bool)>,
 }
 
 /// Interns the facts a parser states into the input's table as they come,
@@ -68,6 +71,7 @@ impl Collector {
             last_formats: (None, None),
             span: SpanTracker::default(),
             line_facts: Vec::new(),
+            tags: Vec::with_capacity(KNOWN_TAGS),
         }
     }
 
@@ -206,10 +210,20 @@ impl Collector {
 
     /// One line of a node log (kubelet, containerd, CRI-O, kernel, journal, API JSON).
     pub(super) fn node_line(&mut self, bytes: &[u8], line_no: u32, spec: &InputSpec, parser: &LineParser, api: &mut ApiState) {
-        if !spec.skip_idents.is_empty() && self.skip_repeated(bytes, &spec.skip_idents) {
-            return;
-        }
-        if !parser.is_relevant(bytes) {
+        // The markers are words of a component's message: a journald
+        // envelope (time, host, `ident[pid]:`) is not searched.
+        let message = match self.journald_head(bytes, &spec.skip_idents) {
+            Some((start, true)) => return self.skip_repeated(bytes, &bytes[start..]),
+            Some((start, false)) => &bytes[start..],
+            None => {
+                let repeated = envelope::journald_ident(bytes).filter(|(ident, _)| is_repeated(ident, &spec.skip_idents));
+                if let Some((_, body)) = repeated {
+                    return self.skip_repeated(bytes, body);
+                }
+                bytes
+            }
+        };
+        if !parser.is_relevant(message) {
             if looks_known(bytes) {
                 self.res.recognized += 1;
             } else {
@@ -234,14 +248,30 @@ impl Collector {
         self.take(parsed, line_no);
     }
 
-    /// True (and counted) when another file of the node has this line: kind's
-    /// `journal.log` repeats `kubelet.log` and `containerd.log`. Only its full
-    /// timestamp is of use, as a year anchor.
-    fn skip_repeated(&mut self, bytes: &[u8], skip_idents: &[&str]) -> bool {
-        let Some((ident, body)) = envelope::journald_ident(bytes) else { return false };
-        if !skip_idents.iter().any(|s| s.as_bytes() == ident) {
-            return false;
+    /// Where the message of a journald line starts, and whether the line
+    /// is one another file of the node has (its identifier in
+    /// `skip_idents`); `None` for lines of other shapes. The lines of a file
+    /// share a few hosts and tags: those seen last are tried first, byte
+    /// for byte, before the envelope is read.
+    fn journald_head(&mut self, line: &[u8], skip_idents: &[&str]) -> Option<(usize, bool)> {
+        let clock_end = envelope::journald_clock_end(line)?;
+        let after_clock = &line[clock_end..];
+        if let Some((tag, repeated)) = self.tags.iter().find(|(tag, _)| after_clock.starts_with(tag)) {
+            return Some((clock_end + tag.len(), *repeated));
         }
+        let tag = envelope::journald_tag(after_clock)?;
+        let repeated = envelope::journald_ident(line).is_some_and(|(ident, _)| is_repeated(ident, skip_idents));
+        if self.tags.len() == KNOWN_TAGS {
+            self.tags.pop();
+        }
+        self.tags.insert(0, (tag.to_vec(), repeated));
+        Some((clock_end + tag.len(), repeated))
+    }
+
+    /// Counts a journal line that another file of the node has (kind's
+    /// `journal.log` repeats `kubelet.log` and `containerd.log`; `body` is
+    /// its message). Only its full timestamp is of use, as a year anchor.
+    fn skip_repeated(&mut self, bytes: &[u8], body: &[u8]) {
         self.res.recognized += 1;
         // A short-iso envelope carries the year itself; a containerd line has it in `time="…"`.
         let anchor = if bytes.first().is_some_and(u8::is_ascii_digit) {
@@ -254,8 +284,16 @@ impl Collector {
         if let Some(st) = anchor {
             self.span.observe(&st);
         }
-        true
     }
+}
+
+/// How many journald hosts and tags a collector remembers (a journal's
+/// lines mostly come from two or three units of one host).
+const KNOWN_TAGS: usize = 4;
+
+/// True when a journal line of identifier `ident` repeats another file of its node.
+fn is_repeated(ident: &[u8], skip_idents: &[&str]) -> bool {
+    skip_idents.iter().any(|s| s.as_bytes() == ident)
 }
 
 /// A line as text: borrowed when it is valid UTF-8 (almost always), repaired otherwise.
