@@ -6,6 +6,14 @@ use std::borrow::Cow;
 
 /// `Mar 18 10:21:19[.123456] host ident[pid]: msg` (day zero- or space-padded).
 pub fn parse_short(line: &str) -> Option<Envelope<'_>> {
+    let (stamp, used) = short_stamp(line)?;
+    let rest = line[used..].strip_prefix(' ')?;
+    Some(host_and_ident(rest, EnvelopeKind::Journald, stamp))
+}
+
+/// The `Mar 18 10:21:19[.123456]` that opens a journald `short` line, and
+/// where it ends.
+pub fn short_stamp(line: &str) -> Option<(Stamp, usize)> {
     let month = month_from_abbrev(line.get(0..3)?)?;
     if line.as_bytes().get(3) != Some(&b' ') {
         return None;
@@ -18,9 +26,8 @@ pub fn parse_short(line: &str) -> Option<Envelope<'_>> {
     }
     let rest = &rest[day_end + 1..];
     let (hour, minute, second, nanos, digits, used) = parse_clock(rest)?;
-    let rest = rest[used..].strip_prefix(' ')?;
     let stamp = Stamp { year: None, year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: None };
-    Some(host_and_ident(rest, EnvelopeKind::Journald, stamp))
+    Some((stamp, line.len() - rest.len() + used))
 }
 
 /// `2025-03-18T10:21:19+00:00 host ident[pid]: msg` (short-iso, rsyslog RFC 3339).

@@ -88,6 +88,58 @@ pub fn split(line: &str) -> Envelope<'_> {
     }
 }
 
+/// Where a journald line's host, identifier and message lie, as offsets
+/// from the end of its clock: what [`split`] reads in its ` host ident[pid]: `,
+/// kept to read the next lines with the same one without reading it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JournaldTag {
+    host: Option<(usize, usize)>,
+    ident: Option<(usize, usize)>,
+    /// The tag's length: the message starts this far after the clock.
+    pub len: usize,
+}
+
+impl JournaldTag {
+    /// How [`split`] reads `line`'s tag (`tag_len` bytes after its clock,
+    /// which ends at `clock_end`); `None` when it does not read `line` as a
+    /// journald line whose message follows that tag.
+    pub fn read(line: &str, clock_end: usize, tag_len: usize) -> Option<JournaldTag> {
+        let env = split(line);
+        let base = line.as_ptr() as usize + clock_end;
+        let offsets = |part: &Option<Cow<str>>| match part {
+            Some(Cow::Borrowed(s)) => Some(Some((s.as_ptr() as usize - base, s.len()))),
+            Some(Cow::Owned(_)) => None,
+            None => Some(None),
+        };
+        let body_at = match &env.body {
+            Cow::Borrowed(b) => b.as_ptr() as usize,
+            Cow::Owned(_) => return None,
+        };
+        let read_whole = env.kind == EnvelopeKind::Journald && env.app.is_none() && body_at == base + tag_len;
+        read_whole.then_some(JournaldTag { host: offsets(&env.host)?, ident: offsets(&env.ident)?, len: tag_len })
+    }
+
+    /// [`split`] of a line whose clock ends at `clock_end` and is followed
+    /// by this tag; `None` when its clock does not read as one.
+    pub fn split<'a>(&self, line: &'a str, clock_end: usize) -> Option<Envelope<'a>> {
+        let (stamp, used) = journald::short_stamp(line)?;
+        if used != clock_end {
+            return None;
+        }
+        let part = |at: Option<(usize, usize)>| {
+            at.and_then(|(start, len)| line.get(clock_end + start..clock_end + start + len)).map(Cow::Borrowed)
+        };
+        Some(Envelope {
+            kind: EnvelopeKind::Journald,
+            stamp: Some(stamp),
+            host: part(self.host),
+            ident: part(self.ident),
+            body: Cow::Borrowed(line.get(clock_end + self.len..)?),
+            app: None,
+        })
+    }
+}
+
 /// The identifier of a journald or syslog-file line (`kubelet` in
 /// `Mar 18 10:21:19 host kubelet[246]: …`), read without parsing the rest;
 /// what [`split`] would name as `ident` for such a line. Also gives the
@@ -244,6 +296,19 @@ mod tests {
             let tag = journald_tag(&b[clock_end..]).expect(line);
             assert_eq!(&line[clock_end + tag.len()..], split(line).body, "{line}");
         }
+        // A tag read on one line splits the next lines that share it as `split` does.
+        let first = "Mar 18 10:21:19 kind-worker kubelet[246]: I0318 first";
+        let tag = JournaldTag::read(first, 15, " kind-worker kubelet[246]: ".len()).unwrap();
+        for line in ["Mar  8 09:01:02 kind-worker kubelet[246]: I0308 later", "Mar 18 10:21:19 kind-worker kubelet[246]: "] {
+            let (known, read) = (tag.split(line, 15).unwrap(), split(line));
+            assert_eq!((known.kind, known.host, known.ident, known.body), (read.kind, read.host, read.ident, read.body), "{line}");
+            assert_eq!(known.stamp.map(|s| (s.month, s.day, s.hour, s.second)), read.stamp.map(|s| (s.month, s.day, s.hour, s.second)));
+        }
+        assert!(tag.split("Foo 18 10:21:19 kind-worker kubelet[246]: x", 15).is_none(), "not a month: read afresh");
+        let no_host = "Mar 18 10:21:19 kubelet[246]: I0318 x";
+        let tag = JournaldTag::read(no_host, 15, " kubelet[246]: ".len()).unwrap();
+        let known = tag.split(no_host, 15).unwrap();
+        assert_eq!((known.host, known.ident.as_deref()), (None, Some("kubelet")));
         // Words of a message before a colon are not a tag: nothing is cut.
         let untagged = b"Mar 18 10:21:19 kind-worker Killing container with a grace period: x";
         assert_eq!(journald_tag(&untagged[journald_clock_end(untagged).unwrap()..]), None);

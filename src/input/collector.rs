@@ -5,7 +5,7 @@
 
 use super::span::SpanTracker;
 use super::{FileResult, InputSpec};
-use crate::envelope;
+use crate::envelope::{self, JournaldTag};
 use crate::event::{Event, EventKind, Origin};
 use crate::parse::{app, ApiState, FactSink, Facts, LineParser, ParsedLine, SourceKind};
 use crate::symbols::{Sym, Symbols};
@@ -31,9 +31,9 @@ pub(super) struct Collector {
     /// The current line's facts, interned as the parser states them (one
     /// list, reused line after line).
     line_facts: Vec<EventKind<Sym>>,
-    /// The ` host ident[pid]: ` of the last journald lines, latest first,
-    /// each with whether its lines repeat another file (see [`Self::journald_head`]).
-    tags: Vec<(Vec<u8>, bool)>,
+    /// The ` host ident[pid]: ` of the last journald lines, latest first
+    /// (see [`Self::journald_head`]).
+    tags: Vec<KnownTag>,
 }
 
 /// Interns the facts a parser states into the input's table as they come,
@@ -212,9 +212,10 @@ impl Collector {
     pub(super) fn node_line(&mut self, bytes: &[u8], line_no: u32, spec: &InputSpec, parser: &LineParser, api: &mut ApiState) {
         // The markers are words of a component's message: a journald
         // envelope (time, host, `ident[pid]:`) is not searched.
-        let message = match self.journald_head(bytes, &spec.skip_idents) {
-            Some((start, true)) => return self.skip_repeated(bytes, &bytes[start..]),
-            Some((start, false)) => &bytes[start..],
+        let head = self.journald_head(bytes, &spec.skip_idents);
+        let message = match head {
+            Some((start, true, _)) => return self.skip_repeated(bytes, &bytes[start..]),
+            Some((start, false, _)) => &bytes[start..],
             None => {
                 let repeated = envelope::journald_ident(bytes).filter(|(ident, _)| is_repeated(ident, &spec.skip_idents));
                 if let Some((_, body)) = repeated {
@@ -233,8 +234,14 @@ impl Collector {
             return;
         }
         let text = utf8(bytes);
+        // A tag read before gives the envelope without reading it again.
+        let known = match (&text, head) {
+            (Cow::Borrowed(line), Some((start, _, Some(tag)))) => tag.split(line, start - tag.len),
+            _ => None,
+        };
+        let env = known.unwrap_or_else(|| envelope::split(&text));
         let mut sink = Interner { symbols: &mut self.res.symbols, facts: &mut self.line_facts };
-        let parsed = parser.parse_into(&text, api, &mut Facts::new(&mut sink));
+        let parsed = parser.parse_enveloped(env, api, &mut Facts::new(&mut sink));
         if parsed.source.is_none() && parsed.envelope == Some(envelope::EnvelopeKind::Bare) && !looks_known(bytes) {
             self.line_facts.clear();
             self.res.skipped += 1;
@@ -253,19 +260,20 @@ impl Collector {
     /// `skip_idents`); `None` for lines of other shapes. The lines of a file
     /// share a few hosts and tags: those seen last are tried first, byte
     /// for byte, before the envelope is read.
-    fn journald_head(&mut self, line: &[u8], skip_idents: &[&str]) -> Option<(usize, bool)> {
+    fn journald_head(&mut self, line: &[u8], skip_idents: &[&str]) -> Option<(usize, bool, Option<JournaldTag>)> {
         let clock_end = envelope::journald_clock_end(line)?;
         let after_clock = &line[clock_end..];
-        if let Some((tag, repeated)) = self.tags.iter().find(|(tag, _)| after_clock.starts_with(tag)) {
-            return Some((clock_end + tag.len(), *repeated));
+        if let Some(known) = self.tags.iter().find(|k| after_clock.starts_with(&k.bytes)) {
+            return Some((clock_end + known.bytes.len(), known.repeated, known.read));
         }
         let tag = envelope::journald_tag(after_clock)?;
         let repeated = envelope::journald_ident(line).is_some_and(|(ident, _)| is_repeated(ident, skip_idents));
+        let read = std::str::from_utf8(line).ok().and_then(|text| JournaldTag::read(text, clock_end, tag.len()));
         if self.tags.len() == KNOWN_TAGS {
             self.tags.pop();
         }
-        self.tags.insert(0, (tag.to_vec(), repeated));
-        Some((clock_end + tag.len(), repeated))
+        self.tags.insert(0, KnownTag { bytes: tag.to_vec(), repeated, read });
+        Some((clock_end + tag.len(), repeated, read))
     }
 
     /// Counts a journal line that another file of the node has (kind's
@@ -285,6 +293,15 @@ impl Collector {
             self.span.observe(&st);
         }
     }
+}
+
+/// A journald line's ` host ident[pid]: `, as seen on an earlier line.
+struct KnownTag {
+    bytes: Vec<u8>,
+    /// Whether its lines repeat another file of the node.
+    repeated: bool,
+    /// How the envelope reads it (`None` if it is not read as a tag).
+    read: Option<JournaldTag>,
 }
 
 /// How many journald hosts and tags a collector remembers (a journal's

@@ -211,7 +211,11 @@ impl LineParser {
     /// [`Self::parse`], stating the line's facts into `facts` with their text
     /// borrowed (`events` stays empty): how `audit` and `analyze` read.
     pub fn parse_into<'a>(&self, line: &'a str, api: &mut ApiState, facts: &mut Facts) -> ParsedLine<'a> {
-        let env = envelope::split(line);
+        self.parse_enveloped(envelope::split(line), api, facts)
+    }
+
+    /// [`Self::parse_into`] for a line already split into its envelope and body.
+    pub fn parse_enveloped<'a>(&self, env: envelope::Envelope<'a>, api: &mut ApiState, facts: &mut Facts) -> ParsedLine<'a> {
         let mut out = ParsedLine { envelope: Some(env.kind), host: env.host.clone(), stamp: env.stamp, ..ParsedLine::default() };
         if env.stamp.is_some_and(|s| s.is_complete()) {
             out.anchor = env.stamp;
