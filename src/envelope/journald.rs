@@ -15,16 +15,25 @@ pub fn parse_short(line: &str) -> Option<Envelope<'_>> {
 /// where it ends.
 pub fn short_stamp(line: &str) -> Option<(Stamp, usize)> {
     let month = month_from_abbrev(line.get(0..3)?)?;
-    if line.as_bytes().get(3) != Some(&b' ') {
+    let b = line.as_bytes();
+    if b.get(3) != Some(&b' ') {
         return None;
     }
-    let rest = line[4..].trim_start_matches(' ');
-    let day_end = position(rest.as_bytes(), b' ')?;
-    let day: u32 = rest[..day_end].parse().ok()?;
+    let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
+    // `18 ` and ` 8 ` (journald pads the day with a space) at once; any other day field as written.
+    let (day, rest) = match (b.get(4..7), b.get(7..).and(line.get(7..))) {
+        (Some(&[tens, ones, b' ']), Some(clock)) if tens == b' ' || tens.is_ascii_digit() => {
+            (digit(ones)? + if tens == b' ' { 0 } else { 10 * digit(tens)? }, clock)
+        }
+        _ => {
+            let rest = line[4..].trim_start_matches(' ');
+            let day_end = position(rest.as_bytes(), b' ')?;
+            (rest[..day_end].parse().ok()?, &rest[day_end + 1..])
+        }
+    };
     if !(1..=31).contains(&day) {
         return None;
     }
-    let rest = &rest[day_end + 1..];
     let (hour, minute, second, nanos, digits, used) = parse_clock(rest)?;
     let stamp = Stamp { year: None, year_offset: 0, month, day, hour, minute, second, nanos, digits, offset_s: None };
     Some((stamp, line.len() - rest.len() + used))

@@ -24,6 +24,9 @@ pub struct KlogLine<'a> {
     pub structured: bool,
     /// The text after the message (the key/value pairs).
     pub rest: &'a str,
+    /// The message and pairs as written (quotes and escapes kept): for
+    /// looking for words in either at once.
+    pub written: &'a str,
     /// The fields of a kubelet `--logging-format=json` line, when it was one.
     pub json: Option<serde_json::Map<String, serde_json::Value>>,
     /// The `key=value` pairs of `rest`, split once (values as written).
@@ -60,6 +63,7 @@ impl<'a> KlogLine<'a> {
             msg: Cow::Owned(msg),
             structured: true,
             rest: "",
+            written: "",
             json: Some(map),
             raw_pairs: Vec::new(),
         })
@@ -141,10 +145,20 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
             // Room for the pairs of nearly every line, so the list is not regrown.
             let mut raw_pairs = Vec::with_capacity(8);
             raw_pairs.extend(KvIter::new(rest).raw());
-            return Some(KlogLine { level, stamp, source, msg, structured: true, rest, json: None, raw_pairs });
+            return Some(KlogLine { level, stamp, source, msg, structured: true, rest, written: text, json: None, raw_pairs });
         }
     }
-    Some(KlogLine { level, stamp, source, msg: Cow::Borrowed(text), structured: false, rest: "", json: None, raw_pairs: Vec::new() })
+    Some(KlogLine {
+        level,
+        stamp,
+        source,
+        msg: Cow::Borrowed(text),
+        structured: false,
+        rest: "",
+        written: text,
+        json: None,
+        raw_pairs: Vec::new(),
+    })
 }
 
 /// Where the header's `file.go:123]` ends: the first `]` followed by a space or the end.
@@ -290,35 +304,38 @@ impl<'a> Iterator for KvIter<'a> {
 }
 
 /// Length of a bracketed value (`{…}`, `[…]`, `&{…}`), respecting quotes.
+/// Jumps from quote or closing bracket to the next (the text between is
+/// only counted for opening brackets): values are long, brackets few.
 fn balanced_len(v: &str) -> usize {
     let b = v.as_bytes();
     let mut depth = 0i32;
-    let mut in_str = false;
     let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if in_str {
-            if c == b'\\' {
-                i += 1;
-            } else if c == b'"' {
-                in_str = false;
+    loop {
+        let Some(rest) = b.get(i..) else { return b.len() };
+        let Some(stop) = memchr::memchr3(b'"', b'}', b']', rest) else { return b.len() };
+        depth += memchr::memchr2_iter(b'{', b'[', &rest[..stop]).count() as i32;
+        i += stop;
+        if b[i] == b'"' {
+            // A quoted string: its brackets do not count; `\` escapes the next byte.
+            i += 1;
+            loop {
+                let Some(rest) = b.get(i..) else { return b.len() };
+                let Some(at) = memchr::memchr2(b'"', b'\\', rest) else { return b.len() };
+                i += at;
+                if b[i] == b'"' {
+                    i += 1;
+                    break;
+                }
+                i += 2;
             }
         } else {
-            match c {
-                b'"' => in_str = true,
-                b'{' | b'[' => depth += 1,
-                b'}' | b']' => {
-                    depth -= 1;
-                    if depth <= 0 {
-                        return i + 1;
-                    }
-                }
-                _ => {}
+            depth -= 1;
+            if depth <= 0 {
+                return i + 1;
             }
+            i += 1;
         }
-        i += 1;
     }
-    b.len()
 }
 
 /// Parses a klog pod list: `["ns/a" "ns/b"]`, `[ns/a ns/b]`, `"[ns/a]"` or
@@ -391,6 +408,45 @@ pub fn pleg_event(v: &str) -> Option<(Cow<'_, str>, Cow<'_, str>, Cow<'_, str>)>
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// [`super::balanced_len`] byte by byte, as first written: the reference.
+    fn balanced_len_bytewise(v: &str) -> usize {
+        let b = v.as_bytes();
+        let (mut depth, mut in_str, mut i) = (0i32, false, 0);
+        while i < b.len() {
+            let c = b[i];
+            if in_str {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'"' {
+                    in_str = false;
+                }
+            } else {
+                match c {
+                    b'"' => in_str = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth <= 0 {
+                            return i + 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        b.len()
+    }
+
+    proptest! {
+        #[test]
+        fn bracketed_values_end_where_a_bytewise_scan_says(v in "[{}\\[\\]\"\\\\a &:]{0,40}") {
+            prop_assert_eq!(super::balanced_len(&v), balanced_len_bytewise(&v), "{:?}", v);
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -269,7 +269,8 @@ impl LineParser {
             kubelet::parse(&k, facts);
             // Lines that print a full date (status times, creation stamps, retry
             // deadlines) anchor the year; a literal check avoids the regex elsewhere.
-            if out.anchor.is_none() && (DATE_HINTS.is_match(k.rest.as_bytes()) || DATE_HINTS.is_match(k.msg.as_bytes())) {
+            // (The hints are plain words: as written, quoted or not, they read the same.)
+            if out.anchor.is_none() && DATE_HINTS.is_match(k.written.as_bytes()) {
                 out.anchor = embedded_date(k.rest).or_else(|| embedded_date(&k.msg));
             }
             return out;
