@@ -281,11 +281,12 @@ pub fn parse(line: &LogrusLine, out: &mut Facts) {
             }
         }
         _ => {
-            if msg.contains("TaskOOM event") {
+            let has = |phrase: &str| find_short(msg.as_bytes(), phrase.as_bytes()).is_some();
+            if has("TaskOOM event") {
                 if let Some(id) = task_field(msg, "container_id:\"", "ContainerID:") {
                     out.add(EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event" });
                 }
-            } else if msg.contains("exit event") || msg.contains("TaskExit event") || msg.contains("SandboxExit event") {
+            } else if has("exit event") || has("TaskExit event") || has("SandboxExit event") {
                 if let Some(exit) = task_exit(msg) {
                     out.add(exit);
                 }
@@ -379,7 +380,7 @@ fn task_field_num(msg: &str, proto: &str, gogo: &str) -> Option<i64> {
 
 /// `exited_at:{seconds:1742293282 nanos:547387052}` or `ExitedAt:2019-11-18 13:57:42.618338639 +0900 UTC`.
 fn exited_at(msg: &str) -> Option<Stamp> {
-    if let Some(i) = msg.find("exited_at:{") {
+    if let Some(i) = find_short(msg.as_bytes(), b"exited_at:{") {
         let rest = &msg[i + 11..];
         let body = &rest[..rest.find('}')?];
         let secs = task_field_num(body, "seconds:", "seconds:").unwrap_or(0);
@@ -387,7 +388,7 @@ fn exited_at(msg: &str) -> Option<Stamp> {
         let t = DateTime::<Utc>::from_timestamp(secs, nanos as u32)?;
         return Some(Stamp::from_utc(t, 9));
     }
-    let i = msg.find("ExitedAt:")?;
+    let i = find_short(msg.as_bytes(), b"ExitedAt:")?;
     let rest = &msg[i + 9..];
     let (mut stamp, used) = parse_rfc3339_prefix(rest)?;
     // Go's time.Time text: "2019-11-18 13:57:42.618338639 +0900 UTC": the

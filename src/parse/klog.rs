@@ -6,6 +6,7 @@
 //! bracketed `{…}`, `[…]`, `&{…}` renderings (klog ≤ v2.90 uses `%+v`,
 //! later versions JSON).
 
+use super::words::find_short;
 use crate::time::{parse_clock, Stamp};
 use std::borrow::Cow;
 
@@ -122,16 +123,17 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
     if !b[1..5].iter().all(u8::is_ascii_digit) || b[5] != b' ' {
         return None;
     }
-    let month: u32 = body[1..3].parse().ok()?;
-    let day: u32 = body[3..5].parse().ok()?;
+    // (Checked above: four ASCII digits.)
+    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let (month, day) = (two(1), two(3));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let (hour, minute, second, nanos, digits, used) = parse_clock(&body[6..])?;
-    let rest = body[6 + used..].trim_start_matches(' ');
+    let rest = skip_spaces(&body[6 + used..]);
     // PID (right-aligned, may be absent with some header options).
-    let pid_end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-    let rest = rest[pid_end..].trim_start_matches(' ');
+    let pid_end = rest.bytes().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let rest = skip_spaces(&rest[pid_end..]);
     let close = close_bracket(rest)?;
     let source = &rest[..close];
     if source.contains(' ') {
@@ -159,6 +161,12 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
         json: None,
         raw_pairs: Vec::new(),
     })
+}
+
+/// `s` without its leading spaces.
+fn skip_spaces(s: &str) -> &str {
+    // Spaces are ASCII: the first other byte starts a character.
+    &s[s.bytes().position(|c| c != b' ').unwrap_or(s.len())..]
 }
 
 /// Where the header's `file.go:123]` ends: the first `]` followed by a space or the end.
@@ -342,7 +350,7 @@ fn balanced_len(v: &str) -> usize {
 /// JSON objects (items borrowed from `v` where they are written whole).
 pub fn pod_list(v: &str) -> Vec<Cow<'_, str>> {
     let inner = v.trim().trim_start_matches('[').trim_end_matches(']');
-    if inner.contains("\"namespace\"") {
+    if find_short(inner.as_bytes(), b"\"namespace\"").is_some() {
         // kubelet JSON logging: [{"name":"x","namespace":"y"}]
         let mut out = Vec::new();
         if let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(v) {
@@ -377,7 +385,11 @@ pub fn pod_list(v: &str) -> Vec<Cow<'_, str>> {
 /// The fields of a PLEG event: `&{ID:u Type:T Data:d}` or `{"ID":"u","Type":"T","Data":"d"}`.
 pub fn pleg_event(v: &str) -> Option<(Cow<'_, str>, Cow<'_, str>, Cow<'_, str>)> {
     if v.starts_with("&{") {
-        let inner = v.trim_start_matches("&{").trim_end_matches('}');
+        let mut inner = v;
+        while let Some(after) = inner.strip_prefix("&{") {
+            inner = after;
+        }
+        let inner = inner.trim_end_matches('}');
         let mut id = None;
         let mut ty = None;
         let mut data = None;

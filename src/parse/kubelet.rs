@@ -10,9 +10,10 @@ mod status;
 pub use status::{statuses_from_json, terminated_states};
 
 use super::klog::{pleg_event, pod_list, KlogLine};
-use super::words::{quoted, Phrase};
+use super::words::{find_short, quoted, Phrase};
 use super::Facts;
 use crate::event::{EventKind, PodRef, StopCause};
+use memchr::memmem::{Finder, FinderRev};
 use nom::bytes::complete::tag;
 use nom::Parser;
 use regex::Regex;
@@ -158,8 +159,9 @@ pub fn strip_scheme(id: &str) -> String {
 
 /// A runtime container ID without its `containerd://` scheme, borrowed.
 pub fn without_scheme(id: &str) -> &str {
-    match id.split_once("://") {
-        Some((_, rest)) => rest,
+    match find_short(id.as_bytes(), b"://") {
+        // The separator is ASCII: the text after it starts a character.
+        Some(at) => &id[at + 3..],
         None => id,
     }
 }
@@ -192,9 +194,10 @@ fn cname<'a>(l: &KlogLine<'a>) -> Option<Cow<'a, str>> {
 
 /// True for Kubernetes ≥ 1.28 renderings (klog ≥ v2.100 quotes `types.UID`).
 fn modern_shape(l: &KlogLine) -> Option<bool> {
-    if l.rest.contains(" podUID=\"") {
+    let has = |phrase: &[u8]| find_short(l.rest.as_bytes(), phrase).is_some();
+    if has(b" podUID=\"") {
         Some(true)
-    } else if l.rest.contains(" podUID=") {
+    } else if has(b" podUID=") {
         Some(false)
     } else {
         None
@@ -440,14 +443,16 @@ fn volume_fact(msg: &str) -> Option<EventKind<&str>> {
         // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`: the last UID mention.
         let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;
-        let (uid, _) = uid_followed_by(rest, rest.rmatch_indices(UID_MENTION), "\")")?;
+        static LAST_UID: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(UID_MENTION));
+        let (uid, _) = uid_followed_by(rest, LAST_UID.rfind_iter(rest.as_bytes()), "\")")?;
         return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume });
     }
     if let Some(after) = TEARDOWN_FAILED.after(msg) {
         // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>") : <error>`: the first UID mention.
         let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;
-        let (uid, error) = uid_followed_by(rest, rest.match_indices(UID_MENTION), "\") : ")?;
+        static FIRST_UID: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(UID_MENTION));
+        let (uid, error) = uid_followed_by(rest, FIRST_UID.find_iter(rest.as_bytes()), "\") : ")?;
         return Some(EventKind::VolumeUnmountFailed { pod: uid_pod(uid), volume, error });
     }
     if msg.starts_with("operationExecutor.UnmountVolume failed") {
@@ -500,14 +505,11 @@ const UID_MENTION: &str = "(UID: \"";
 /// The UID of the first of `mentions` (positions of [`UID_MENTION`] in
 /// `text`, in the order to try) whose closing quote is followed by `suffix`,
 /// with the text after that suffix.
-fn uid_followed_by<'a, 'm>(
-    text: &'a str,
-    mut mentions: impl Iterator<Item = (usize, &'m str)>,
-    suffix: &str,
-) -> Option<(&'a str, &'a str)> {
-    mentions.find_map(|(i, _)| {
-        let v = &text[i + UID_MENTION.len()..];
-        let close = v.find('"')?;
+fn uid_followed_by<'a>(text: &'a str, mut mentions: impl Iterator<Item = usize>, suffix: &str) -> Option<(&'a str, &'a str)> {
+    mentions.find_map(|i| {
+        // The mention is ASCII: its end is a character boundary.
+        let v = text.get(i + UID_MENTION.len()..)?;
+        let close = memchr::memchr(b'"', v.as_bytes())?;
         v[close..].strip_prefix(suffix).map(|after| (&v[..close], after))
     })
 }
