@@ -6,7 +6,7 @@
 //! so the message end is found tolerantly.
 
 use super::klog::{unquote_go, KvIter};
-use super::words::{find_short, quoted_hex, until_char, Phrase};
+use super::words::{quoted_hex, until_char, Phrase};
 use super::Facts;
 use crate::event::{EventKind, PodRef};
 use crate::time::{parse_offset, parse_rfc3339_prefix, Stamp};
@@ -281,12 +281,12 @@ pub fn parse(line: &LogrusLine, out: &mut Facts) {
             }
         }
         _ => {
-            let has = |phrase: &str| find_short(msg.as_bytes(), phrase.as_bytes()).is_some();
-            if has("TaskOOM event") {
-                if let Some(id) = task_field(msg, "container_id:\"", "ContainerID:") {
+            let w = &*TASK_WORDS;
+            if w.task_oom.is_in(msg) {
+                if let Some(id) = task_field(msg, &w.container_id, &w.container_id_gogo) {
                     out.add(EventKind::Oom { container: Some(id), pod: PodRef::default(), detail: "containerd TaskOOM event" });
                 }
-            } else if has("exit event") || has("TaskExit event") || has("SandboxExit event") {
+            } else if w.exit_event.is_in(msg) || w.task_exit_event.is_in(msg) || w.sandbox_exit_event.is_in(msg) {
                 if let Some(exit) = task_exit(msg) {
                     out.add(exit);
                 }
@@ -318,45 +318,88 @@ pub fn signal_name(go: &str) -> Cow<'static, str> {
 /// A field of a TaskExit/TaskOOM rendering: `container_id:"x"` (1.7+) or
 /// `ContainerID:x,` (1.2–1.6). `proto` and `gogo` are the field names with
 /// their separators: `container_id:"` and `ContainerID:`.
-fn task_field<'m>(msg: &'m str, proto: &str, gogo: &str) -> Option<&'m str> {
+fn task_field<'m>(msg: &'m str, proto: &Phrase, gogo: &Phrase) -> Option<&'m str> {
     if let Some(i) = find_field(msg, proto) {
-        let rest = &msg[i + proto.len()..];
+        let rest = &msg[i + proto.byte_len()..];
         return memchr::memchr(b'"', rest.as_bytes()).map(|e| &rest[..e]);
     }
     let i = find_field(msg, gogo)?;
-    let rest = &msg[i + gogo.len()..];
+    let rest = &msg[i + gogo.byte_len()..];
     let end = rest.find([',', '}']).unwrap_or(rest.len());
     Some(rest[..end].trim())
 }
 
 /// Position of `name` as a whole field (not the tail of a longer name).
-fn find_field(msg: &str, name: &str) -> Option<usize> {
-    let (b, mut from) = (msg.as_bytes(), 0);
-    while let Some(i) = find_short(b.get(from..)?, name.as_bytes()) {
-        let at = from + i;
-        if at == 0 || matches!(b[at - 1], b' ' | b'{' | b',') {
-            return Some(at);
-        }
-        from = at + name.len();
-    }
-    None
+fn find_field(msg: &str, name: &Phrase) -> Option<usize> {
+    let b = msg.as_bytes();
+    name.find_all(msg).find(|&at| at == 0 || matches!(b[at - 1], b' ' | b'{' | b','))
 }
+
+/// The phrases and field names of containerd's task event renderings, each
+/// searched for in every exit event line: built once.
+struct TaskWords {
+    task_oom: Phrase,
+    exit_event: Phrase,
+    task_exit_event: Phrase,
+    sandbox_exit_event: Phrase,
+    handle_sandbox_exit: Phrase,
+    sandbox_container_exit: Phrase,
+    sandbox_exit: Phrase,
+    sandbox_id_any: Phrase,
+    container_id: Phrase,
+    container_id_gogo: Phrase,
+    sandbox_id: Phrase,
+    sandbox_id_gogo: Phrase,
+    id: Phrase,
+    id_gogo: Phrase,
+    exit_status: Phrase,
+    exit_status_gogo: Phrase,
+    exited_at: Phrase,
+    exited_at_gogo: Phrase,
+    seconds: Phrase,
+    nanos: Phrase,
+}
+
+static TASK_WORDS: LazyLock<TaskWords> = LazyLock::new(|| TaskWords {
+    task_oom: Phrase::new("TaskOOM event"),
+    exit_event: Phrase::new("exit event"),
+    task_exit_event: Phrase::new("TaskExit event"),
+    sandbox_exit_event: Phrase::new("SandboxExit event"),
+    handle_sandbox_exit: Phrase::new("handle sandbox TaskExit"),
+    sandbox_container_exit: Phrase::new("sandbox container exit event"),
+    sandbox_exit: Phrase::new("SandboxExit"),
+    sandbox_id_any: Phrase::new("sandbox_id:"),
+    container_id: Phrase::new("container_id:\""),
+    container_id_gogo: Phrase::new("ContainerID:"),
+    sandbox_id: Phrase::new("sandbox_id:\""),
+    sandbox_id_gogo: Phrase::new("SandboxID:"),
+    id: Phrase::new("id:\""),
+    id_gogo: Phrase::new("ID:"),
+    exit_status: Phrase::new("exit_status:"),
+    exit_status_gogo: Phrase::new("ExitStatus:"),
+    exited_at: Phrase::new("exited_at:{"),
+    exited_at_gogo: Phrase::new("ExitedAt:"),
+    seconds: Phrase::new("seconds:"),
+    nanos: Phrase::new("nanos:"),
+});
 
 /// Parses a TaskExit/SandboxExit rendering into an `Exited` event.
 fn task_exit(msg: &str) -> Option<EventKind<&str>> {
     // "TaskExit event in podsandbox handler" (2.0.0–2.1.4) logs every task's
     // exit, app containers included: only these wordings name a sandbox.
-    let has = |phrase: &str| find_short(msg.as_bytes(), phrase.as_bytes()).is_some();
-    let sandbox_msg = has("handle sandbox TaskExit") || has("sandbox container exit event") || has("SandboxExit") || has("sandbox_id:");
-    let container = task_field(msg, "container_id:\"", "ContainerID:").or_else(|| task_field(msg, "sandbox_id:\"", "SandboxID:"))?;
+    let w = &*TASK_WORDS;
+    let sandbox_msg =
+        w.handle_sandbox_exit.is_in(msg) || w.sandbox_container_exit.is_in(msg) || w.sandbox_exit.is_in(msg) || w.sandbox_id_any.is_in(msg);
+    let container =
+        task_field(msg, &w.container_id, &w.container_id_gogo).or_else(|| task_field(msg, &w.sandbox_id, &w.sandbox_id_gogo))?;
     // An exec'd process exit has id != container_id: not the container's end.
-    if let Some(id) = task_field(msg, "id:\"", "ID:") {
+    if let Some(id) = task_field(msg, &w.id, &w.id_gogo) {
         if id != container {
             return None;
         }
     }
-    let proto = has("container_id:\"") || has("sandbox_id:\"");
-    let exit_code = match task_field_num(msg, "exit_status:", "ExitStatus:") {
+    let proto = w.container_id.is_in(msg) || w.sandbox_id.is_in(msg);
+    let exit_code = match task_field_num(msg, &w.exit_status, &w.exit_status_gogo) {
         Some(c) => Some(c as i32),
         // proto3 text omits zero values: no exit_status means 0.
         None if proto => Some(0),
@@ -367,10 +410,10 @@ fn task_exit(msg: &str) -> Option<EventKind<&str>> {
 }
 
 /// A number field (`exit_status:137` or `ExitStatus:137`); names with their `:`.
-fn task_field_num(msg: &str, proto: &str, gogo: &str) -> Option<i64> {
+fn task_field_num(msg: &str, proto: &Phrase, gogo: &Phrase) -> Option<i64> {
     for name in [proto, gogo] {
         if let Some(i) = find_field(msg, name) {
-            let rest = &msg[i + name.len()..];
+            let rest = &msg[i + name.byte_len()..];
             let end = rest.bytes().position(|c| !c.is_ascii_digit()).unwrap_or(rest.len());
             return rest[..end].parse().ok();
         }
@@ -380,16 +423,17 @@ fn task_field_num(msg: &str, proto: &str, gogo: &str) -> Option<i64> {
 
 /// `exited_at:{seconds:1742293282 nanos:547387052}` or `ExitedAt:2019-11-18 13:57:42.618338639 +0900 UTC`.
 fn exited_at(msg: &str) -> Option<Stamp> {
-    if let Some(i) = find_short(msg.as_bytes(), b"exited_at:{") {
-        let rest = &msg[i + 11..];
-        let body = &rest[..rest.find('}')?];
-        let secs = task_field_num(body, "seconds:", "seconds:").unwrap_or(0);
-        let nanos = task_field_num(body, "nanos:", "nanos:").unwrap_or(0);
+    let w = &*TASK_WORDS;
+    if let Some(i) = w.exited_at.find(msg) {
+        let rest = &msg[i + w.exited_at.byte_len()..];
+        let body = &rest[..memchr::memchr(b'}', rest.as_bytes())?];
+        let secs = task_field_num(body, &w.seconds, &w.seconds).unwrap_or(0);
+        let nanos = task_field_num(body, &w.nanos, &w.nanos).unwrap_or(0);
         let t = DateTime::<Utc>::from_timestamp(secs, nanos as u32)?;
         return Some(Stamp::from_utc(t, 9));
     }
-    let i = find_short(msg.as_bytes(), b"ExitedAt:")?;
-    let rest = &msg[i + 9..];
+    let i = w.exited_at_gogo.find(msg)?;
+    let rest = &msg[i + w.exited_at_gogo.byte_len()..];
     let (mut stamp, used) = parse_rfc3339_prefix(rest)?;
     // Go's time.Time text: "2019-11-18 13:57:42.618338639 +0900 UTC": the
     // numeric offset is the truth, the zone name may be wrong.

@@ -83,6 +83,21 @@ impl Phrase {
         self.0.find(hay.as_bytes())
     }
 
+    /// True when the phrase occurs in `hay`.
+    pub fn is_in(&self, hay: &str) -> bool {
+        self.find(hay).is_some()
+    }
+
+    /// Where the phrase starts in `hay`, each occurrence after the last one's end.
+    pub fn find_all<'h>(&'h self, hay: &'h str) -> impl Iterator<Item = usize> + 'h {
+        self.0.find_iter(hay.as_bytes())
+    }
+
+    /// The phrase's length in bytes.
+    pub fn byte_len(&self) -> usize {
+        self.0.needle().len()
+    }
+
     /// The text after the first occurrence of the phrase.
     pub fn after<'a>(&self, hay: &'a str) -> Option<&'a str> {
         // The phrase is valid UTF-8, so its end is a character boundary.
