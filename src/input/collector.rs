@@ -339,16 +339,25 @@ fn looks_relevant(b: &[u8]) -> bool {
             .build(["kill", "stopcontainer", "stop container", "exit", "oom", "prestop", "teardown", "sigterm", "grace"])
             .expect("valid patterns")
     });
-    if WORDS.is_match(b) {
-        return true;
-    }
-    // A 64-hex container ID.
-    let mut run = 0;
-    for c in b {
-        run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
-        if run >= 64 {
+    WORDS.is_match(b) || has_hex_run(b, 64)
+}
+
+/// True when `b` holds `len` (> 0) hex digits in a row (a container ID).
+/// Looks at the last byte of each window first: a non-digit there rules
+/// out every run ending inside the window, so most bytes are never read.
+fn has_hex_run(b: &[u8], len: usize) -> bool {
+    let mut end = len - 1;
+    while end < b.len() {
+        if !b[end].is_ascii_hexdigit() {
+            end += len;
+            continue;
+        }
+        // Digits run back from `end` to `start`.
+        let start = (end + 1 - len..end).rev().find(|&i| !b[i].is_ascii_hexdigit()).map_or(end + 1 - len, |i| i + 1);
+        if end + 1 - start >= len {
             return true;
         }
+        end = start + len - 1;
     }
     false
 }
@@ -392,6 +401,18 @@ fn looks_known(b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn hex_runs_are_found_as_a_byte_by_byte_count_finds_them(b in proptest::collection::vec(proptest::sample::select(b"a0f9x-".to_vec()), 0..80), len in 1usize..8) {
+            let mut run = 0;
+            let counted = b.iter().any(|c| {
+                run = if c.is_ascii_hexdigit() { run + 1 } else { 0 };
+                run >= len
+            });
+            proptest::prop_assert_eq!(has_hex_run(&b, len), counted);
+        }
+    }
 
     #[test]
     fn dmesg_lines_are_a_known_shape() {
