@@ -122,10 +122,12 @@ impl JournaldTag {
     /// [`split`] of a line whose clock ends at `clock_end` and is followed
     /// by this tag; `None` when its clock does not read as one.
     pub fn split<'a>(&self, line: &'a str, clock_end: usize) -> Option<Envelope<'a>> {
-        let (stamp, used) = journald::short_stamp(line)?;
-        if used != clock_end {
-            return None;
-        }
+        self.split_at_stamp(line, clock_end, journald_clock(line, clock_end)?)
+    }
+
+    /// [`Self::split`] with the line's clock already read (as
+    /// [`journald_clock`] reads it): lines of one second share it.
+    pub fn split_at_stamp<'a>(&self, line: &'a str, clock_end: usize, stamp: Stamp) -> Option<Envelope<'a>> {
         let part = |at: Option<(usize, usize)>| {
             at.and_then(|(start, len)| line.get(clock_end + start..clock_end + start + len)).map(Cow::Borrowed)
         };
@@ -138,6 +140,13 @@ impl JournaldTag {
             app: None,
         })
     }
+}
+
+/// The time of a journald `short` line whose clock ends at `clock_end`, as
+/// [`split`] reads it; `None` when it does not read as one that ends there.
+pub fn journald_clock(line: &str, clock_end: usize) -> Option<Stamp> {
+    let (stamp, used) = journald::short_stamp(line)?;
+    (used == clock_end).then_some(stamp)
 }
 
 /// The identifier of a journald or syslog-file line (`kubelet` in

@@ -34,6 +34,9 @@ pub(super) struct Collector {
     /// The ` host ident[pid]: ` of the last journald lines, latest first
     /// (see [`Self::journald_head`]).
     tags: Vec<KnownTag>,
+    /// The clock text of the last journald line read, and its time (see [`Self::clock`]).
+    last_clock_text: Vec<u8>,
+    last_clock: Option<Stamp>,
 }
 
 /// Interns the facts a parser states into the input's table as they come,
@@ -72,6 +75,8 @@ impl Collector {
             span: SpanTracker::default(),
             line_facts: Vec::new(),
             tags: Vec::with_capacity(KNOWN_TAGS),
+            last_clock_text: Vec::new(),
+            last_clock: None,
         }
     }
 
@@ -236,7 +241,10 @@ impl Collector {
         let text = utf8(bytes);
         // A tag read before gives the envelope without reading it again.
         let known = match (&text, head) {
-            (Cow::Borrowed(line), Some((start, _, Some(tag)))) => tag.split(line, start - tag.len),
+            (Cow::Borrowed(line), Some((start, _, Some(tag)))) => {
+                let clock_end = start - tag.len;
+                self.clock(line, clock_end).and_then(|stamp| tag.split_at_stamp(line, clock_end, stamp))
+            }
             _ => None,
         };
         let env = known.unwrap_or_else(|| envelope::split(&text));
@@ -274,6 +282,21 @@ impl Collector {
         }
         self.tags.insert(0, KnownTag { bytes: tag.to_vec(), repeated, read });
         Some((clock_end + tag.len(), repeated, read))
+    }
+
+    /// The time of a journald line whose clock ends at `clock_end`
+    /// ([`envelope::journald_clock`]); lines of the same second as the last
+    /// one read take its time without reading the clock again.
+    fn clock(&mut self, line: &str, clock_end: usize) -> Option<Stamp> {
+        let clock = &line.as_bytes()[..clock_end];
+        if let Some(stamp) = self.last_clock.filter(|_| self.last_clock_text == clock) {
+            return Some(stamp);
+        }
+        let stamp = envelope::journald_clock(line, clock_end)?;
+        self.last_clock_text.clear();
+        self.last_clock_text.extend_from_slice(clock);
+        self.last_clock = Some(stamp);
+        Some(stamp)
     }
 
     /// Counts a journal line that another file of the node has (kind's
