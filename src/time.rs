@@ -195,6 +195,35 @@ pub fn parse_rfc3339_prefix(s: &str) -> Option<(Stamp, usize)> {
 /// [`parse_rfc3339_prefix`] on bytes: a stamp inside a line that need not be
 /// checked as text first.
 pub fn parse_rfc3339_prefix_bytes(b: &[u8]) -> Option<(Stamp, usize)> {
+    // Neighbouring lines mostly share their second: a UTC stamp
+    // (`…:SS.fffZ`) whose first 19 bytes are the last one's reuses its date
+    // and clock, and only its fraction is read.
+    thread_local! {
+        static LAST_SECOND: std::cell::Cell<Option<([u8; 19], Stamp)>> = const { std::cell::Cell::new(None) };
+    }
+    let utc_fraction = |b: &[u8]| {
+        let (nanos, digits, end) = fraction(b, 20);
+        (b.get(19) == Some(&b'.') && b.get(end) == Some(&b'Z')).then_some((nanos, digits, end + 1))
+    };
+    let head: Option<&[u8; 19]> = b.get(..19).and_then(|h| h.try_into().ok());
+    if let (Some(head), Some((text, second))) = (head, LAST_SECOND.get()) {
+        if *head == text {
+            if let Some((nanos, digits, used)) = utc_fraction(b) {
+                return Some((Stamp { nanos, digits, ..second }, used));
+            }
+        }
+    }
+    let parsed = parse_rfc3339_full(b);
+    if let (Some(head), Some((stamp, used))) = (head, parsed) {
+        if utc_fraction(b).is_some_and(|(_, _, end)| end == used) {
+            LAST_SECOND.set(Some((*head, stamp)));
+        }
+    }
+    parsed
+}
+
+/// [`parse_rfc3339_prefix_bytes`], every field read.
+fn parse_rfc3339_full(b: &[u8]) -> Option<(Stamp, usize)> {
     if b.len() < 19 {
         return None;
     }
@@ -411,6 +440,24 @@ impl RolloverTracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_of_one_second_read_as_a_full_parse_reads_them() {
+        // The second stamp of each pair takes the first one's date and clock.
+        for text in [
+            "2026-11-08T10:08:50.453943551Z",
+            "2026-11-08T10:08:50.45Z x",
+            "2026-11-08T10:08:50.4539435Z",
+            "2026-11-08T10:08:50Z",
+            "2026-11-08T10:08:50.1+09:00",
+            "2026-11-08T10:08:50.999999999Z",
+            "2026-11-08T10:08:50.5Zed",
+            "2026-11-08T10:08:51.000000001Z",
+            "2026-13-08T10:08:51.000000001Z",
+        ] {
+            assert_eq!(parse_rfc3339_prefix_bytes(text.as_bytes()), parse_rfc3339_full(text.as_bytes()), "{text}");
+        }
+    }
 
     #[test]
     fn rfc3339_with_nanos_and_zone() {
