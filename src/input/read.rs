@@ -219,8 +219,8 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, len: u64, 
         col.res.last_line = col.last_line_time(&last_line, parser);
     }
     col.res.span = col.span.span();
-    // The node's facts wait here until all its files are read: no growth slack.
-    col.res.events.shrink_to_fit();
+    // The list keeps its reserved room: pages never written are not
+    // resident, while shrinking it would copy every fact into fresh pages.
     Ok(col.res)
 }
 

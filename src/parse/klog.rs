@@ -185,18 +185,19 @@ pub fn unquote_go(s: &str) -> Option<(Cow<'_, str>, usize)> {
         return Some((Cow::Borrowed(&inner[..stop]), stop + 2));
     }
     let mut out = String::with_capacity(inner.len());
-    let mut at = 0;
+    // The plain run being copied starts at `at`; the search resumes at `from`.
+    let (mut at, mut from) = (0, 0);
     loop {
         // Copy the plain run up to the next quote or backslash in one go.
-        let next = at + memchr::memchr2(b'"', b'\\', &inner.as_bytes()[at..])?;
+        let next = from + memchr::memchr2(b'"', b'\\', &inner.as_bytes()[from..])?;
         out.push_str(&inner[at..next]);
         if inner.as_bytes()[next] == b'"' {
             return Some((Cow::Owned(out), next + 2));
         }
-        // The common escapes (`\"`, `\\`) stand for the byte after them.
-        if let Some(&c @ (b'"' | b'\\')) = inner.as_bytes().get(next + 1) {
-            out.push(char::from(c));
-            at = next + 2;
+        // The common escapes (`\"`, `\\`) stand for the byte after them:
+        // that byte starts the next run, copied with it.
+        if let Some(b'"' | b'\\') = inner.as_bytes().get(next + 1) {
+            (at, from) = (next + 1, next + 2);
             continue;
         }
         let mut chars = inner[next + 1..].chars();
@@ -225,7 +226,7 @@ pub fn unquote_go(s: &str) -> Option<(Cow<'_, str>, usize)> {
             }
             other => out.push(other),
         }
-        at = next + used;
+        (at, from) = (next + used, next + used);
     }
 }
 

@@ -70,17 +70,42 @@ pub fn until_char(c: char) -> impl Fn(&str) -> IResult<&str, &str> {
 
 /// A fixed phrase looked for inside many lines (`static P: LazyLock<Phrase>`):
 /// its searcher is built once, not on every call as `str::find` does.
-pub struct Phrase(Finder<'static>);
+pub struct Phrase {
+    /// The searcher for the phrase's first [`VECTOR_NEEDLE_MAX`] bytes.
+    head: Finder<'static>,
+    /// The whole phrase.
+    whole: &'static [u8],
+}
+
+/// The longest needle `memmem` looks for with its vector loop; it looks for
+/// longer ones with Two-Way, several times slower on one message. A longer
+/// phrase is looked for by its first this-many bytes, then compared whole.
+const VECTOR_NEEDLE_MAX: usize = 32;
 
 impl Phrase {
     /// The searcher for `phrase`.
     pub fn new(phrase: &'static str) -> Self {
-        Phrase(Finder::new(phrase.as_bytes()))
+        let whole = phrase.as_bytes();
+        Phrase { head: Finder::new(&whole[..whole.len().min(VECTOR_NEEDLE_MAX)]), whole }
     }
 
     /// Where the phrase first starts in `hay`.
     pub fn find(&self, hay: &str) -> Option<usize> {
-        self.0.find(hay.as_bytes())
+        self.find_from(hay.as_bytes(), 0)
+    }
+
+    /// Where the phrase first starts in `hay` at or after `from`.
+    fn find_from(&self, hay: &[u8], mut from: usize) -> Option<usize> {
+        if self.whole.len() <= VECTOR_NEEDLE_MAX {
+            return Some(from + self.head.find(hay.get(from..)?)?);
+        }
+        loop {
+            let at = from + self.head.find(hay.get(from..)?)?;
+            if hay[at..].starts_with(self.whole) {
+                return Some(at);
+            }
+            from = at + 1;
+        }
     }
 
     /// True when the phrase occurs in `hay`.
@@ -90,18 +115,23 @@ impl Phrase {
 
     /// Where the phrase starts in `hay`, each occurrence after the last one's end.
     pub fn find_all<'h>(&'h self, hay: &'h str) -> impl Iterator<Item = usize> + 'h {
-        self.0.find_iter(hay.as_bytes())
+        let mut from = 0;
+        std::iter::from_fn(move || {
+            let at = self.find_from(hay.as_bytes(), from)?;
+            from = at + self.whole.len();
+            Some(at)
+        })
     }
 
     /// The phrase's length in bytes.
     pub fn byte_len(&self) -> usize {
-        self.0.needle().len()
+        self.whole.len()
     }
 
     /// The text after the first occurrence of the phrase.
     pub fn after<'a>(&self, hay: &'a str) -> Option<&'a str> {
         // The phrase is valid UTF-8, so its end is a character boundary.
-        self.find(hay).and_then(|i| hay.get(i + self.0.needle().len()..))
+        self.find(hay).and_then(|i| hay.get(i + self.whole.len()..))
     }
 }
 
@@ -127,6 +157,30 @@ mod tests {
         assert_eq!(p.after(r#"level=info msg="x""#), Some(r#""x""#));
         assert_eq!(p.find("level=info message=x"), None);
         assert_eq!(p.after("no such"), None);
+    }
+
+    #[test]
+    fn phrases_agree_with_str_find_long_and_short() {
+        // 41 bytes, so it is looked for by its head and compared whole; the
+        // hays hold its head with the wrong tail before the real thing.
+        let long = "UnmountVolume.TearDown failed for volume ";
+        let hays = [
+            "Error: UnmountVolume.TearDown failed for volume \"data\"",
+            "UnmountVolume.TearDown failed for volumes; UnmountVolume.TearDown failed for volume x",
+            "UnmountVolume.TearDown failed for volume UnmountVolume.TearDown failed for volume ",
+            "UnmountVolume.TearDown failed for volum",
+            "",
+        ];
+        for phrase in [long, "failed for volume ", "volume ", "v"] {
+            let p = Phrase::new(phrase);
+            assert_eq!(p.byte_len(), phrase.len());
+            for hay in hays {
+                assert_eq!(p.find(hay), hay.find(phrase), "{phrase:?} in {hay:?}");
+                let all: Vec<usize> = p.find_all(hay).collect();
+                let expected: Vec<usize> = hay.match_indices(phrase).map(|(i, _)| i).collect();
+                assert_eq!(all, expected, "{phrase:?} in {hay:?}");
+            }
+        }
     }
 
     #[test]
