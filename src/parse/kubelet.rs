@@ -10,7 +10,7 @@ mod status;
 pub use status::{statuses_from_json, terminated_states};
 
 use super::klog::{pleg_event, pod_list, KlogLine};
-use super::words::{find_short, quoted, Phrase};
+use super::words::{find_short, quoted};
 use super::Facts;
 use crate::event::{EventKind, PodRef, StopCause};
 use memchr::memmem::{Finder, FinderRev};
@@ -436,18 +436,27 @@ fn volume_message(msg: &str, out: &mut Facts) -> bool {
 
 fn volume_fact(msg: &str) -> Option<EventKind<&str>> {
     // Literal looks first: most messages are about something else, and each
-    // wording is told apart by a fixed phrase before any regex runs.
-    static STARTED: LazyLock<Phrase> = LazyLock::new(|| Phrase::new("UnmountVolume started for volume "));
-    static TEARDOWN_FAILED: LazyLock<Phrase> = LazyLock::new(|| Phrase::new("UnmountVolume.TearDown failed for volume "));
-    if let Some(after) = STARTED.after(msg) {
-        // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`: the last UID mention.
-        let (rest, volume) = quoted(after).ok()?;
-        let rest = rest.strip_prefix(' ')?;
-        static LAST_UID: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(UID_MENTION));
-        let (uid, _) = uid_followed_by(rest, LAST_UID.rfind_iter(rest.as_bytes()), "\")")?;
-        return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume });
+    // wording is told apart by a fixed phrase before any regex runs. Both
+    // phrases found anywhere in a message start with `UnmountVolume`: one
+    // search finds the first of each.
+    static UNMOUNT_VOLUME: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("UnmountVolume"));
+    let mut teardown_failed = None;
+    for at in UNMOUNT_VOLUME.find_iter(msg.as_bytes()) {
+        // `UnmountVolume` is ASCII: its end is a character boundary.
+        let rest = &msg[at + "UnmountVolume".len()..];
+        if let Some(after) = rest.strip_prefix(" started for volume ") {
+            // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`: the last UID mention.
+            let (rest, volume) = quoted(after).ok()?;
+            let rest = rest.strip_prefix(' ')?;
+            static LAST_UID: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(UID_MENTION));
+            let (uid, _) = uid_followed_by(rest, LAST_UID.rfind_iter(rest.as_bytes()), "\")")?;
+            return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume });
+        }
+        if teardown_failed.is_none() {
+            teardown_failed = rest.strip_prefix(".TearDown failed for volume ");
+        }
     }
-    if let Some(after) = TEARDOWN_FAILED.after(msg) {
+    if let Some(after) = teardown_failed {
         // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>") : <error>`: the first UID mention.
         let (rest, volume) = quoted(after).ok()?;
         let rest = rest.strip_prefix(' ')?;
