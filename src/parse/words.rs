@@ -30,9 +30,35 @@ static IS_HEX: [bool; 256] = {
     t
 };
 
+/// Length of the lowercase hex run at the start of `b`. Runtime IDs are 64
+/// digits: eight bytes are checked at a time, then the last few one by one.
+fn hex_len(b: &[u8]) -> usize {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let mut n = 0;
+    while let Some(word) = b.get(n..n + 8) {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(word);
+        let w = u64::from_le_bytes(bytes);
+        // Each byte's low seven bits plus a constant below 0x80 stays below
+        // 0x100 (no carry into the next byte); its high bit then tells
+        // `byte >= c` or, negated, `byte <= c`.
+        let low = w & !HIGHS;
+        let at_least = |c: u8| (low + ONES * u64::from(0x80 - c)) & HIGHS;
+        let at_most = |c: u8| !(low + ONES * u64::from(0x7f - c)) & HIGHS;
+        let digit = (at_least(b'0') & at_most(b'9')) | (at_least(b'a') & at_most(b'f'));
+        let not_hex = !(digit & !w) & HIGHS;
+        if not_hex != 0 {
+            return n + not_hex.trailing_zeros() as usize / 8;
+        }
+        n += 8;
+    }
+    n + b[n..].iter().take_while(|&&c| IS_HEX[usize::from(c)]).count()
+}
+
 /// A lowercase hex run: a container, sandbox or shim ID (or its prefix).
 pub fn hex(i: &str) -> IResult<&str, &str> {
-    let n = i.bytes().take_while(|&b| IS_HEX[usize::from(b)]).count();
+    let n = hex_len(i.as_bytes());
     if n == 0 {
         return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::HexDigit)));
     }
@@ -148,6 +174,21 @@ mod tests {
         assert_eq!(until_char(',')("Name:web,Uid:1"), Ok((",Uid:1", "Name:web")));
         assert_eq!(hex("0123456789abcdefABC"), Ok(("ABC", "0123456789abcdef")));
         assert!(hex("g1").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hex_len_counts_as_a_byte_by_byte_scan(
+            run in proptest::collection::vec(proptest::sample::select(b"0123456789abcdef".to_vec()), 0..80),
+            tail in proptest::collection::vec(proptest::prop_oneof![
+                proptest::sample::select(b"09afAFgG/:`@\"\x7f\x80\xb0\xe6\xff".to_vec()),
+                proptest::num::u8::ANY,
+            ], 0..12)
+        ) {
+            let bytes = [run, tail].concat();
+            let expected = bytes.iter().take_while(|&&c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)).count();
+            proptest::prop_assert_eq!(hex_len(&bytes), expected);
+        }
     }
 
     #[test]
