@@ -136,8 +136,7 @@ fn read_one(spec: &InputSpec, parser: &LineParser, parse: bool) -> Counts {
     let mut api = ApiState::default();
     let mut on_line = |line: &[u8]| {
         counts.lines += 1;
-        let repeated = !spec.skip_idents.is_empty()
-            && envelope::journald_ident(line).is_some_and(|(ident, _)| spec.skip_idents.iter().any(|s| s.as_bytes() == ident));
+        let repeated = !spec.skip_idents.is_empty() && envelope::journald_ident(line).is_some_and(|(ident, _)| spec.repeats(ident));
         // As `audit`: the prefilter reads a journald line's message, not its envelope.
         let message_start = envelope::journald_clock_end(line)
             .and_then(|clock_end| envelope::journald_tag(&line[clock_end..]).map(|tag| clock_end + tag.len()))

@@ -119,14 +119,9 @@ impl JournaldTag {
         read_whole.then_some(JournaldTag { host: offsets(&env.host)?, ident: offsets(&env.ident)?, len: tag_len })
     }
 
-    /// [`split`] of a line whose clock ends at `clock_end` and is followed
-    /// by this tag; `None` when its clock does not read as one.
-    pub fn split<'a>(&self, line: &'a str, clock_end: usize) -> Option<Envelope<'a>> {
-        self.split_at_stamp(line, clock_end, journald_clock(line, clock_end)?)
-    }
-
-    /// [`Self::split`] with the line's clock already read (as
-    /// [`journald_clock`] reads it): lines of one second share it.
+    /// [`split`] of a line whose clock ends at `clock_end`, reads as
+    /// `stamp` (as [`journald_clock`] reads it; lines of one second share
+    /// it) and is followed by this tag.
     pub fn split_at_stamp<'a>(&self, line: &'a str, clock_end: usize, stamp: Stamp) -> Option<Envelope<'a>> {
         let part = |at: Option<(usize, usize)>| {
             at.and_then(|(start, len)| line.get(clock_end + start..clock_end + start + len)).map(Cow::Borrowed)
@@ -308,15 +303,16 @@ mod tests {
         // A tag read on one line splits the next lines that share it as `split` does.
         let first = "Mar 18 10:21:19 kind-worker kubelet[246]: I0318 first";
         let tag = JournaldTag::read(first, 15, " kind-worker kubelet[246]: ".len()).unwrap();
+        let split_known = |tag: JournaldTag, line| tag.split_at_stamp(line, 15, journald_clock(line, 15)?);
         for line in ["Mar  8 09:01:02 kind-worker kubelet[246]: I0308 later", "Mar 18 10:21:19 kind-worker kubelet[246]: "] {
-            let (known, read) = (tag.split(line, 15).unwrap(), split(line));
+            let (known, read) = (split_known(tag, line).unwrap(), split(line));
             assert_eq!((known.kind, known.host, known.ident, known.body), (read.kind, read.host, read.ident, read.body), "{line}");
             assert_eq!(known.stamp.map(|s| (s.month, s.day, s.hour, s.second)), read.stamp.map(|s| (s.month, s.day, s.hour, s.second)));
         }
-        assert!(tag.split("Foo 18 10:21:19 kind-worker kubelet[246]: x", 15).is_none(), "not a month: read afresh");
+        assert!(split_known(tag, "Foo 18 10:21:19 kind-worker kubelet[246]: x").is_none(), "not a month: read afresh");
         let no_host = "Mar 18 10:21:19 kubelet[246]: I0318 x";
         let tag = JournaldTag::read(no_host, 15, " kubelet[246]: ".len()).unwrap();
-        let known = tag.split(no_host, 15).unwrap();
+        let known = split_known(tag, no_host).unwrap();
         assert_eq!((known.host, known.ident.as_deref()), (None, Some("kubelet")));
         // Words of a message before a colon are not a tag: nothing is cut.
         let untagged = b"Mar 18 10:21:19 kind-worker Killing container with a grace period: x";

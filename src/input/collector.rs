@@ -217,12 +217,12 @@ impl Collector {
     pub(super) fn node_line(&mut self, bytes: &[u8], line_no: u32, spec: &InputSpec, parser: &LineParser, api: &mut ApiState) {
         // The markers are words of a component's message: a journald
         // envelope (time, host, `ident[pid]:`) is not searched.
-        let head = self.journald_head(bytes, &spec.skip_idents);
+        let head = self.journald_head(bytes, spec);
         let message = match head {
             Some((start, true, _)) => return self.skip_repeated(bytes, &bytes[start..]),
             Some((start, false, _)) => &bytes[start..],
             None => {
-                let repeated = envelope::journald_ident(bytes).filter(|(ident, _)| is_repeated(ident, &spec.skip_idents));
+                let repeated = envelope::journald_ident(bytes).filter(|(ident, _)| spec.repeats(ident));
                 if let Some((_, body)) = repeated {
                     return self.skip_repeated(bytes, body);
                 }
@@ -264,18 +264,18 @@ impl Collector {
     }
 
     /// Where the message of a journald line starts, and whether the line
-    /// is one another file of the node has (its identifier in
-    /// `skip_idents`); `None` for lines of other shapes. The lines of a file
+    /// is one another file of the node has ([`InputSpec::repeats`]); `None`
+    /// for lines of other shapes. The lines of a file
     /// share a few hosts and tags: those seen last are tried first, byte
     /// for byte, before the envelope is read.
-    fn journald_head(&mut self, line: &[u8], skip_idents: &[&str]) -> Option<(usize, bool, Option<JournaldTag>)> {
+    fn journald_head(&mut self, line: &[u8], spec: &InputSpec) -> Option<(usize, bool, Option<JournaldTag>)> {
         let clock_end = envelope::journald_clock_end(line)?;
         let after_clock = &line[clock_end..];
         if let Some(known) = self.tags.iter().find(|k| after_clock.get(..k.bytes.len()).is_some_and(|head| same_bytes(head, &k.bytes))) {
             return Some((clock_end + known.bytes.len(), known.repeated, known.read));
         }
         let tag = envelope::journald_tag(after_clock)?;
-        let repeated = envelope::journald_ident(line).is_some_and(|(ident, _)| is_repeated(ident, skip_idents));
+        let repeated = envelope::journald_ident(line).is_some_and(|(ident, _)| spec.repeats(ident));
         let read = std::str::from_utf8(line).ok().and_then(|text| JournaldTag::read(text, clock_end, tag.len()));
         if self.tags.len() == KNOWN_TAGS {
             self.tags.pop();
@@ -330,11 +330,6 @@ struct KnownTag {
 /// How many journald hosts and tags a collector remembers (a journal's
 /// lines mostly come from two or three units of one host).
 const KNOWN_TAGS: usize = 4;
-
-/// True when a journal line of identifier `ident` repeats another file of its node.
-fn is_repeated(ident: &[u8], skip_idents: &[&str]) -> bool {
-    skip_idents.iter().any(|s| s.as_bytes() == ident)
-}
 
 /// A line as text: borrowed when it is valid UTF-8 (almost always), repaired otherwise.
 fn utf8(bytes: &[u8]) -> Cow<'_, str> {

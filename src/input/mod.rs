@@ -34,6 +34,14 @@ pub struct InputSpec {
     pub explicit: bool,
 }
 
+impl InputSpec {
+    /// True when this input's journal lines of identifier `ident` repeat
+    /// another file of the node (`ident` in [`Self::skip_idents`]).
+    pub fn repeats(&self, ident: &[u8]) -> bool {
+        self.skip_idents.iter().any(|s| s.as_bytes() == ident)
+    }
+}
+
 /// An input problem that stops the run (exit code 2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {

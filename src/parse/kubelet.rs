@@ -443,7 +443,7 @@ fn volume_fact(msg: &str) -> Option<EventKind<&str>> {
     let mut teardown_failed = None;
     for at in UNMOUNT_VOLUME.find_iter(msg.as_bytes()) {
         // `UnmountVolume` is ASCII: its end is a character boundary.
-        let rest = &msg[at + "UnmountVolume".len()..];
+        let rest = &msg[at + UNMOUNT_VOLUME.needle().len()..];
         if let Some(after) = rest.strip_prefix(" started for volume ") {
             // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`: the last UID mention.
             let (rest, volume) = quoted(after).ok()?;
