@@ -284,7 +284,7 @@ fn container_stages(c: &ContainerTimeline, d: &Derived, src: &Sources, out: &mut
     let signalled = c.signal.as_ref().map(|s| s.1).or(d.stop_mark);
     if let Some(sig) = signalled {
         if let Some((text, m)) = c.app_signal.iter().find(|(_, m)| sig.at.secs_until(&m.at) >= -1.0) {
-            out.push(with_detail(stage(Stage::AppSignalLogged, *m, name, src), text.chars().take(60).collect()));
+            out.push(with_detail(stage(Stage::AppSignalLogged, *m, name, src), crate::text::first_chars(text, 60).to_string()));
         }
     }
     if let Some(m) = c.kill_sent {
@@ -297,10 +297,15 @@ fn container_stages(c: &ContainerTimeline, d: &Derived, src: &Sources, out: &mut
     }
 }
 
-fn finding(kind: FindingKind, container: Option<&String>, message: String, mut evidence: Vec<String>) -> Finding {
-    let mut seen = std::collections::HashSet::new();
-    evidence.retain(|e| seen.insert(e.clone()));
-    Finding { kind, severity: kind.severity(), container: container.cloned(), message, evidence }
+fn finding(kind: FindingKind, container: Option<&String>, message: String, evidence: Vec<String>) -> Finding {
+    // A few sources at most: each kept once, in order, without copies.
+    let mut kept: Vec<String> = Vec::with_capacity(evidence.len());
+    for e in evidence {
+        if !kept.contains(&e) {
+            kept.push(e);
+        }
+    }
+    Finding { kind, severity: kind.severity(), container: container.cloned(), message, evidence: kept }
 }
 
 /// 128 + signal number for the signals a stop uses.
@@ -443,7 +448,7 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
         }
     }
     if let Some((m, msg)) = &c.prestop_failed {
-        let why = if msg.is_empty() { String::new() } else { format!(": {}", msg.chars().take(160).collect::<String>()) };
+        let why = if msg.is_empty() { String::new() } else { format!(": {}", crate::text::first_chars(msg, 160)) };
         out.push(finding(FindingKind::PrestopFailed, name, format!("the preStop hook of {label} failed{why}"), ev(&[Some(*m)])));
     }
     let returned = c.stop_returned.or(c.kubelet_stop_returned);
@@ -470,7 +475,7 @@ fn container_findings(tl: &PodTimeline, c: &ContainerTimeline, d: &Derived, src:
 
 fn pod_findings(tl: &PodTimeline, derived: &[Derived], src: &Sources, out: &mut Vec<Finding>) {
     for (m, volume, error) in &tl.volume_failures {
-        let why = if error.is_empty() { String::new() } else { format!(": {}", error.chars().take(160).collect::<String>()) };
+        let why = if error.is_empty() { String::new() } else { format!(": {}", crate::text::first_chars(error, 160)) };
         out.push(finding(FindingKind::VolumeUnmountFailed, None, format!("unmounting volume {volume} failed{why}"), vec![src.of(m)]));
     }
     if let (Some(del), None, Some(end)) = (delete_mark(tl), tl.removed, tl.logs_end) {

@@ -25,6 +25,7 @@ pub mod pipeline;
 pub mod report;
 pub mod stats;
 pub mod symbols;
+pub mod text;
 pub mod time;
 
 /// The whole program: parse arguments, run, map errors to exit codes

@@ -236,8 +236,13 @@ fn symbolic_links(n: usize) -> String {
 /// The node directory a marker file in `dir` marks: `dir`, or its parent
 /// when `dir` only holds one component's logs.
 fn marked_node(dir: &Path) -> &Path {
-    match (dir.file_name().and_then(|n| n.to_str()), dir.parent()) {
-        (Some(name), Some(parent)) if is_component_dir(name) && !parent.as_os_str().is_empty() => parent,
+    // (The parent is looked up only for a component's directory: this runs
+    // for every directory above every file.)
+    if !dir.file_name().and_then(|n| n.to_str()).is_some_and(is_component_dir) {
+        return dir;
+    }
+    match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => dir,
     }
 }
@@ -297,13 +302,13 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
     }
     let has = |dir: &Path, f: &str| node_dirs.get(dir.as_os_str()).is_some_and(|markers| markers.contains(&f));
     for (_, path, name) in files {
-        let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains_key(d.as_os_str())).unzip();
+        let (node_hint, version_hint) = nearest_node(&path, cache, |d| node_dirs.contains_key(d.as_os_str()), false).unzip();
         let skip_idents = match path.parent() {
             Some(dir) if is_journal(&name) => journal_skips(|f| has(marked_node(dir), f)),
             _ => Vec::new(),
         };
         specs.push(InputSpec {
-            display: path.display().to_string(),
+            display: display_of(&path),
             path: Some(path),
             node_hint,
             version_hint: version_hint.flatten(),
@@ -311,6 +316,12 @@ fn walk_dir(root: &Path, specs: &mut Vec<InputSpec>, warnings: &mut Vec<String>,
             explicit: false,
         });
     }
+}
+
+/// A path as shown in output: its text when it is UTF-8 (nearly always;
+/// no formatting pass is needed then), else what `Path::display` shows.
+fn display_of(path: &Path) -> String {
+    path.to_str().map_or_else(|| path.display().to_string(), str::to_owned)
 }
 
 /// A key that orders paths under one root as a depth-first walk that
@@ -322,11 +333,20 @@ fn walk_key(p: &Path) -> Vec<u8> {
 
 /// The node directory a file lives in: the nearest ancestor that `is_node`
 /// (judged from a walk's listing, or by looking), with its version file.
-fn nearest_node(path: &Path, cache: &mut NodeCache, is_node: impl Fn(&Path) -> bool) -> Option<(String, Option<String>)> {
+/// Node directories are remembered in `cache`; other directories only when
+/// `remember_misses` (worth it when `is_node` looks on disk, not when it
+/// looks in a listing: every Pod log has directories of its own).
+fn nearest_node(
+    path: &Path,
+    cache: &mut NodeCache,
+    is_node: impl Fn(&Path) -> bool,
+    remember_misses: bool,
+) -> Option<(String, Option<String>)> {
     let mut dir = path.parent();
     for _ in 0..6 {
         let d = dir?;
-        if marked_node(d) != d {
+        // (`marked_node` gives `d` itself or a shorter path, its parent.)
+        if marked_node(d).as_os_str().len() != d.as_os_str().len() {
             // (A component's directory: its markers mark its parent.)
             dir = d.parent();
             continue;
@@ -337,7 +357,9 @@ fn nearest_node(path: &Path, cache: &mut NodeCache, is_node: impl Fn(&Path) -> b
             }
         } else {
             let found = if is_node(d) { node_named(d) } else { None };
-            cache.insert(d.as_os_str().to_owned(), found.clone());
+            if found.is_some() || remember_misses {
+                cache.insert(d.as_os_str().to_owned(), found.clone());
+            }
             if found.is_some() {
                 return found;
             }
@@ -356,7 +378,7 @@ fn node_named(d: &Path) -> Option<(String, Option<String>)> {
 
 /// The node directory a file lives in (kind layout), with its version file.
 fn node_of(path: &Path, cache: &mut NodeCache) -> Option<(String, Option<String>)> {
-    nearest_node(path, cache, has_node_markers)
+    nearest_node(path, cache, has_node_markers, true)
 }
 
 /// True when `d` holds one of the files that mark a node directory, itself
@@ -373,7 +395,7 @@ mod tests {
     #[test]
     fn a_component_directory_is_its_parents_node_when_it_has_one() {
         let is_node = |d: &Path| d == Path::new("bundle") || d == Path::new("kubelet");
-        let node = |p: &str| nearest_node(Path::new(p), &mut NodeCache::default(), is_node).map(|(name, _)| name);
+        let node = |p: &str| nearest_node(Path::new(p), &mut NodeCache::default(), is_node, true).map(|(name, _)| name);
         assert_eq!(node("bundle/kubelet/kubelet.log").as_deref(), Some("bundle"));
         assert_eq!(node("bundle/var_log/pods/ns_p_u/c/0.log").as_deref(), Some("bundle"));
         // A relative path that starts at the component's directory names no parent: it is the node, as the walk marks it.

@@ -22,13 +22,15 @@ pub struct AppLogIdentity {
 
 /// Reads the Pod and container from a CRI log path, if it has that shape.
 pub fn identity_from_path(path: &Path) -> Option<AppLogIdentity> {
-    let comps: Vec<&str> = path.iter().filter_map(|c| c.to_str()).collect();
-    let file = *comps.last()?;
+    // The last four components, read from the end (no list is built).
+    let mut back = path.iter().rev().map(|c| c.to_str());
+    let file = back.next()??;
     if !file.contains(".log") {
         return None;
     }
-    if comps.len() >= 4 && comps[comps.len() - 4] == "pods" {
-        let mut parts = comps[comps.len() - 3].splitn(3, '_');
+    let (parent, grandparent, great) = (back.next().flatten(), back.next().flatten(), back.next().flatten());
+    if let (Some(container), Some(pod_dir), Some("pods")) = (parent, grandparent, great) {
+        let mut parts = pod_dir.splitn(3, '_');
         let (ns, name, uid) = (parts.next()?, parts.next()?, parts.next()?);
         let stem = file.split('.').next()?;
         if !stem.bytes().all(|b| b.is_ascii_digit()) || uid.len() < 32 {
@@ -36,11 +38,11 @@ pub fn identity_from_path(path: &Path) -> Option<AppLogIdentity> {
         }
         return Some(AppLogIdentity {
             pod: PodRef { namespace: Some(ns.into()), name: Some(name.into()), uid: Some(uid.into()) },
-            container: comps[comps.len() - 2].to_string(),
+            container: container.to_string(),
             container_id: None,
         });
     }
-    if comps.len() >= 2 && comps[comps.len() - 2] == "containers" {
+    if parent == Some("containers") {
         let stem = file.strip_suffix(".log")?;
         let (rest, id) = stem.rsplit_once('-')?;
         if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -84,7 +86,11 @@ pub fn parse(identity: &AppLogIdentity, text: &str) -> Option<EventKind> {
     if !SIGNAL_WORDS.is_match(text) {
         return None;
     }
-    Some(EventKind::AppSignalLogged { pod: identity.pod.clone(), name: identity.container.clone(), text: text.chars().take(200).collect() })
+    Some(EventKind::AppSignalLogged {
+        pod: identity.pod.clone(),
+        name: identity.container.clone(),
+        text: crate::text::first_chars(text, 200).to_string(),
+    })
 }
 
 #[cfg(test)]

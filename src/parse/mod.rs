@@ -16,6 +16,7 @@ pub mod klog;
 pub mod kube_json;
 pub mod kubelet;
 pub mod literals;
+pub mod prefilter;
 pub mod words;
 
 pub use kube_json::ApiState;
@@ -24,6 +25,7 @@ use crate::envelope::{self, EnvelopeKind};
 use crate::event::EventKind;
 use crate::time::Stamp;
 use literals::Literals;
+use prefilter::Prefilter;
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
@@ -178,7 +180,7 @@ pub fn markers() -> Vec<&'static str> {
 
 /// Parses node log lines (kubelet, containerd, CRI-O, kernel, app) and JSON lines in any envelope.
 pub struct LineParser {
-    prefilter: Literals,
+    prefilter: Prefilter,
 }
 
 impl Default for LineParser {
@@ -190,7 +192,7 @@ impl Default for LineParser {
 impl LineParser {
     /// Builds the prefilter from every parser's marker literals.
     pub fn new() -> Self {
-        LineParser { prefilter: Literals::new(&markers()) }
+        LineParser { prefilter: Prefilter::new(&markers()) }
     }
 
     /// Cheap test: can this line matter at all?
