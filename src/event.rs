@@ -80,7 +80,8 @@ impl<S: AsRef<str>> PodRef<S> {
 impl<'a> PodRef<&'a str> {
     /// A reference from a `namespace/name` string such as klog's `pod=`, borrowing it.
     pub fn of_ns_name(s: &'a str) -> PodRef<&'a str> {
-        match s.split_once('/') {
+        // (`memchr`: `split_once` with a char pattern is slower on every line.)
+        match memchr::memchr(b'/', s.as_bytes()).map(|i| (&s[..i], &s[i + 1..])) {
             Some((ns, name)) if !ns.is_empty() && !name.is_empty() => PodRef { namespace: Some(ns), name: Some(name), uid: None },
             _ => PodRef::default(),
         }

@@ -325,7 +325,7 @@ fn task_field<'m>(msg: &'m str, proto: &Phrase, gogo: &Phrase) -> Option<&'m str
     }
     let i = find_field(msg, gogo)?;
     let rest = &msg[i + gogo.byte_len()..];
-    let end = rest.find([',', '}']).unwrap_or(rest.len());
+    let end = memchr::memchr2(b',', b'}', rest.as_bytes()).unwrap_or(rest.len());
     Some(rest[..end].trim())
 }
 

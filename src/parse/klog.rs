@@ -136,7 +136,7 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
     let rest = skip_spaces(&rest[pid_end..]);
     let close = close_bracket(rest)?;
     let source = &rest[..close];
-    if source.contains(' ') {
+    if memchr::memchr(b' ', source.as_bytes()).is_some() {
         return None;
     }
     let text = rest.get(close + 2..).unwrap_or("");

@@ -13,7 +13,7 @@ use super::klog::{pleg_event, pod_list, KlogLine};
 use super::words::{find_short, quoted};
 use super::Facts;
 use crate::event::{EventKind, PodRef, StopCause};
-use memchr::memmem::{Finder, FinderRev};
+use memchr::memmem::Finder;
 use nom::bytes::complete::tag;
 use nom::Parser;
 use regex::Regex;
@@ -448,8 +448,12 @@ fn volume_fact(msg: &str) -> Option<EventKind<&str>> {
             // `… for volume "<name>" (UniqueName: …) pod "…" (UID: "<uid>")`: the last UID mention.
             let (rest, volume) = quoted(after).ok()?;
             let rest = rest.strip_prefix(' ')?;
-            static LAST_UID: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new(UID_MENTION));
-            let (uid, _) = uid_followed_by(rest, LAST_UID.rfind_iter(rest.as_bytes()), "\")")?;
+            // From the end, by its `(` (a vector search; `memmem` searches
+            // backwards a byte at a time). The mention starts with its only
+            // `(`, so no two overlap: these are the positions `rfind_iter` gives.
+            let mentions =
+                memchr::memrchr_iter(b'(', rest.as_bytes()).filter(|&i| rest.as_bytes()[i..].starts_with(UID_MENTION.as_bytes()));
+            let (uid, _) = uid_followed_by(rest, mentions, "\")")?;
             return Some(EventKind::VolumeUnmountStarted { pod: uid_pod(uid), volume });
         }
         if teardown_failed.is_none() {
