@@ -259,7 +259,7 @@ impl<'a> KvIter<'a> {
 impl<'a> KvIter<'a> {
     /// The next pair with its value as written (quotes and escapes kept).
     fn next_raw(&mut self) -> Option<(&'a str, &'a str)> {
-        let s = self.s.trim_start_matches(' ');
+        let s = skip_spaces(self.s);
         // Keys are short: one pass finds the `=` and checks every byte before it.
         let eq = s.bytes().position(|b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-'))?;
         if eq == 0 || s.as_bytes()[eq] != b'=' {
