@@ -387,7 +387,20 @@ fn ctrl_c_leaves_no_half_written_out_file() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
-    let status = child.wait().unwrap();
+    // Waited for with a deadline: where SIGINT is ignored (a background job
+    // of a non-interactive shell inherits it ignored), the child would read
+    // on for ever and the test would hang instead of failing.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("podmortem did not end within 10 s of SIGINT (is SIGINT ignored where the tests run?)");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
     drop(stdin);
     assert_eq!(status.signal(), Some(2), "ended by SIGINT, like any CLI: {status:?}");
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous report\n");
