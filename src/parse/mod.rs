@@ -272,7 +272,7 @@ impl LineParser {
             // Lines that print a full date (status times, creation stamps, retry
             // deadlines) anchor the year; a literal check avoids the regex elsewhere.
             // (The hints are plain words: as written, quoted or not, they read the same.)
-            if out.anchor.is_none() && DATE_HINTS.is_match(k.written.as_bytes()) {
+            if out.anchor.is_none() && may_hold_date_hint(k.written.as_bytes()) && DATE_HINTS.is_match(k.written.as_bytes()) {
                 out.anchor = embedded_date(k.rest).or_else(|| embedded_date(&k.msg));
             }
             return out;
@@ -329,9 +329,20 @@ impl LineParser {
 }
 
 /// Keys and words that come with a full date in kubelet lines.
-static DATE_HINTS: LazyLock<Literals> = LazyLock::new(|| {
-    Literals::new(&["Timestamp", "finishedAt", "lastTransitionTime", "startedAt", "retries permitted until", "deletionTimestamp"])
-});
+const DATE_HINT_WORDS: &[&str] =
+    &["Timestamp", "finishedAt", "lastTransitionTime", "startedAt", "retries permitted until", "deletionTimestamp"];
+
+/// The search for [`DATE_HINT_WORDS`].
+static DATE_HINTS: LazyLock<Literals> = LazyLock::new(|| Literals::new(DATE_HINT_WORDS));
+
+/// False when `text` holds none of [`DATE_HINT_WORDS`], told cheaply: each
+/// of them holds an `A`, a `T` or `retries` (a test checks it), and about
+/// half of all kubelet lines hold none of those, so the literal search is
+/// skipped for them.
+fn may_hold_date_hint(text: &[u8]) -> bool {
+    static RETRIES: LazyLock<memchr::memmem::Finder<'static>> = LazyLock::new(|| memchr::memmem::Finder::new("retries"));
+    memchr::memchr2(b'A', b'T', text).is_some() || RETRIES.find(text).is_some()
+}
 
 /// A full date printed inside a kubelet line (status times,
 /// `podCreationTimestamp="2025-03-16 04:31:20 +0000 UTC"`): a year anchor.
@@ -392,6 +403,15 @@ mod tests {
             let changed: String = m.chars().enumerate().map(|(i, c)| if i == m.len() / 2 { '#' } else { c }).collect();
             assert!(!p.is_relevant(changed.as_bytes()) || markers.iter().any(|o| changed.contains(o)), "{changed:?} fails");
         }
+    }
+
+    #[test]
+    fn every_date_hint_passes_the_cheap_check() {
+        for w in DATE_HINT_WORDS {
+            assert!(may_hold_date_hint(w.as_bytes()), "{w:?}");
+        }
+        assert!(!may_hold_date_hint(br#""Killing container with a grace period" pod="a/b" gracePeriod=30"#));
+        assert!(may_hold_date_hint(br#"err="retries left""#));
     }
 
     #[test]
