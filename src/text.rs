@@ -1,4 +1,4 @@
-//! Small text helpers shared by the parsers and the rules.
+//! Small text helpers shared by the parsers, the rules and the renderers.
 
 /// The first `n` characters of `s` (all of it when shorter): a cut that
 /// never splits a character, without building the text again.

@@ -153,7 +153,8 @@ impl Collector {
         if self.res.samples.len() >= MAX_SAMPLES || !looks_relevant(bytes) {
             return;
         }
-        let text: String = String::from_utf8_lossy(bytes).chars().take(240).collect();
+        let lossy = String::from_utf8_lossy(bytes);
+        let text = crate::text::first_chars(&lossy, 240);
         self.res.samples.push(format!("{}:{line}: {why}: {text}", self.res.display));
     }
 

@@ -60,7 +60,7 @@ pub fn stopped_by(p: &PodReport) -> String {
         s.push_str(by);
     }
     if let Some(ua) = &d.user_agent {
-        let short: String = ua.split_whitespace().next().unwrap_or(ua).chars().take(40).collect();
+        let short = crate::text::first_chars(ua.split_whitespace().next().unwrap_or(ua), 40);
         s.push_str(&format!(" ({short})"));
     }
     s

@@ -277,7 +277,7 @@ fn cut(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_string();
     }
-    let mut out: String = s.chars().take(max - 1).collect();
+    let mut out = crate::text::first_chars(s, max - 1).to_string();
     out.push('…');
     out
 }
