@@ -7,7 +7,8 @@
 use crate::model::{FindingKind, Outcome, Owner, PodReport, Stage};
 use crate::report::delete_to_exit;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// Quantiles of a set of durations (nearest-rank).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -192,22 +193,26 @@ fn is_schedule_minutes(s: &str) -> bool {
     s.len() >= 8 && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// What the statistics need of one Pod: a few hundred bytes instead of a
-/// whole report, so `audit` can keep every Pod of a large fleet in memory.
+/// What the statistics need of one Pod: about two hundred bytes instead of
+/// a whole report, so `audit` can keep every Pod of a large fleet in memory.
+/// The namespace, workload and node are shared with the other Pods of its
+/// node ([`PodDigest::of_all`]), and nothing else owns a separate allocation
+/// but the name: digests outlive their node's other memory, and each small
+/// allocation of theirs would keep a page of it resident.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodDigest {
     /// `namespace/name` (or the report's fallback name).
-    pub display_name: String,
+    pub display_name: Box<str>,
     /// Namespace, `?` when unknown.
-    pub namespace: String,
+    pub namespace: Arc<str>,
     /// `namespace/workload`.
-    pub workload: String,
+    pub workload: Arc<str>,
     /// Node, `?` when unknown.
-    pub node: String,
+    pub node: Arc<str>,
     /// How the Pod ended.
     pub outcome: Outcome,
     /// The kinds of its findings (one entry per finding).
-    pub findings: Vec<FindingKind>,
+    pub findings: Box<[FindingKind]>,
     /// Its grace period.
     pub grace_period_s: Option<i64>,
     /// Stop request → last container exit; none when nothing asked the Pod to stop.
@@ -231,14 +236,34 @@ pub struct PodDigest {
 impl PodDigest {
     /// The digest of one Pod's report.
     pub fn of(p: &PodReport) -> PodDigest {
+        PodDigest::with_names(p, &mut HashSet::new())
+    }
+
+    /// The digests of some Pods' reports (a node's), sharing their
+    /// namespaces, workloads and node names.
+    pub fn of_all(pods: &[PodReport]) -> Vec<PodDigest> {
+        let mut names = HashSet::new();
+        pods.iter().map(|p| PodDigest::with_names(p, &mut names)).collect()
+    }
+
+    /// The digest of one Pod's report, its shared names taken from `names`.
+    fn with_names(p: &PodReport, names: &mut HashSet<Arc<str>>) -> PodDigest {
+        let mut shared = |text: &str| match names.get(text) {
+            Some(a) => a.clone(),
+            None => {
+                let a: Arc<str> = Arc::from(text);
+                names.insert(a.clone());
+                a
+            }
+        };
         let delete = p.stage_at(Stage::DeleteRequested);
         let since_delete = |stage: Option<crate::time::Instant>| Some(delete?.secs_until(&stage?));
         let prestop_max_s = p.containers.iter().filter_map(|c| c.prestop_s).reduce(f64::max);
         PodDigest {
-            display_name: p.display_name(),
-            namespace: p.namespace.clone().unwrap_or_else(|| "?".into()),
-            workload: workload_key(p),
-            node: p.node.clone().unwrap_or_else(|| "?".into()),
+            display_name: p.display_name().into_boxed_str(),
+            namespace: shared(p.namespace.as_deref().unwrap_or("?")),
+            workload: shared(&workload_key(p)),
+            node: shared(p.node.as_deref().unwrap_or("?")),
             outcome: p.outcome,
             findings: p.findings.iter().map(|f| f.kind).collect(),
             grace_period_s: p.grace_period_s,
@@ -321,14 +346,15 @@ fn groups_by<'a>(pods: &[&'a PodDigest], key: impl Fn(&'a PodDigest) -> &'a str)
 
 /// Fleet statistics of full Pod reports (`merge`, `analyze`-sized inputs).
 pub fn compute(all: &[PodReport], top: usize) -> FleetStats {
-    let digests: Vec<PodDigest> = all.iter().map(PodDigest::of).collect();
-    compute_digests(&digests, top)
+    compute_digests(&[PodDigest::of_all(all)], top)
 }
 
-/// Fleet statistics of Pod digests; `top` bounds the offender lists.
-pub fn compute_digests(all: &[PodDigest], top: usize) -> FleetStats {
-    let stopped: Vec<&PodDigest> = all.iter().filter(|p| p.outcome != Outcome::Running).collect();
-    let mut s = FleetStats { pods: all.len(), pods_stopped: stopped.len(), ..FleetStats::default() };
+/// Fleet statistics of Pod digests, given in parts (a node's each: they
+/// are not copied into one list); `top` bounds the offender lists.
+pub fn compute_digests(parts: &[Vec<PodDigest>], top: usize) -> FleetStats {
+    let all = || parts.iter().flatten();
+    let stopped: Vec<&PodDigest> = all().filter(|p| p.outcome != Outcome::Running).collect();
+    let mut s = FleetStats { pods: all().count(), pods_stopped: stopped.len(), ..FleetStats::default() };
     for k in FindingKind::ALL {
         s.findings.insert(k.name(), 0);
     }
@@ -352,11 +378,11 @@ pub fn compute_digests(all: &[PodDigest], top: usize) -> FleetStats {
     sig.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.key.cmp(&b.key)));
     sig.truncate(top);
     s.top_sigkill = sig;
-    let mut longest: Vec<Offender> =
-        stopped.iter().filter_map(|p| p.delete_to_exit.map(|v| Offender { key: p.display_name.clone(), value: round3(v) })).collect();
-    longest.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.key.cmp(&b.key)));
+    // Names are copied for the few offenders kept, not for every Pod.
+    let mut longest: Vec<(f64, &str)> = stopped.iter().filter_map(|p| Some((round3(p.delete_to_exit?), &*p.display_name))).collect();
+    longest.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     longest.truncate(top);
-    s.top_longest = longest;
+    s.top_longest = longest.into_iter().map(|(value, key)| Offender { key: key.to_string(), value }).collect();
     // Longest terminating first; a Pod whose wait cannot be timed comes last.
     let mut stuck: Vec<(Option<f64>, String)> = stopped
         .iter()
@@ -480,6 +506,28 @@ mod tests {
     }
 
     #[test]
+    fn a_nodes_digests_share_their_names_and_read_as_one_by_one() {
+        let pod = |name: &str, node: &str| -> PodReport {
+            serde_json::from_str(&format!(
+                r#"{{"namespace":"shop","name":"{name}","uid":null,"node":"{node}","owner":null,"grace_period_s":30,"deletion":null,
+                    "outcome":"sigkill","duration_s":null,"containers":[],"stages":[],"findings":[]}}"#
+            ))
+            .unwrap()
+        };
+        let pods = [pod("web-6b7c9d8f5c-k2x9p", "kind-worker"), pod("web-6b7c9d8f5c-q8z7w", "kind-worker"), pod("db-0", "kind-worker2")];
+        let all = PodDigest::of_all(&pods);
+        let alone: Vec<PodDigest> = pods.iter().map(PodDigest::of).collect();
+        assert_eq!(all, alone, "sharing changes no value");
+        assert!(Arc::ptr_eq(&all[0].node, &all[1].node) && Arc::ptr_eq(&all[0].workload, &all[1].workload));
+        assert!(Arc::ptr_eq(&all[0].namespace, &all[2].namespace));
+        assert_eq!((&*all[1].workload, &*all[2].node), ("shop/web", "kind-worker2"));
+        // Statistics of digests given in parts are those of one list.
+        let (parts, whole) = (compute_digests(&[all[..1].to_vec(), all[1..].to_vec()], 5), compute_digests(std::slice::from_ref(&all), 5));
+        assert_eq!(serde_json::to_value(&parts).unwrap(), serde_json::to_value(&whole).unwrap());
+        assert_eq!((whole.pods, whole.by_node.len(), whole.by_workload.len()), (3, 2, 2));
+    }
+
+    #[test]
     fn workloads_of_owners() {
         let owner = |kind: &str, name: &str| Owner { kind: kind.into(), name: name.into() };
         assert_eq!(workload_of_owner(&owner("ReplicaSet", "web-6b7c9d8f5c")), "web");
@@ -494,12 +542,12 @@ mod tests {
     #[test]
     fn grace_advice_says_where_its_number_comes_from() {
         let pod = |workload: &str, drain: f64, killed: bool| PodDigest {
-            display_name: String::new(),
+            display_name: "".into(),
             namespace: "shop".into(),
             workload: workload.into(),
             node: "kind-worker".into(),
             outcome: if killed { Outcome::Sigkill } else { Outcome::Graceful },
-            findings: if killed { vec![FindingKind::Sigkill] } else { vec![] },
+            findings: if killed { Box::new([FindingKind::Sigkill]) } else { Box::new([]) },
             grace_period_s: Some(30),
             delete_to_exit: Some(drain),
             delete_to_removed: None,

@@ -33,7 +33,7 @@ pub fn run(args: AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
         audit::run_keeping(&args.paths, &opts, shard, &progress, &|mut r: Report| {
             select(&mut r);
             // Taken, not drained: the reports' buffer goes too.
-            let digests: Vec<PodDigest> = std::mem::take(&mut r.pods).iter().map(PodDigest::of).collect();
+            let digests = PodDigest::of_all(&std::mem::take(&mut r.pods));
             if !c.verbose {
                 // Per-input line counts are shown only with -v (one per Pod log file, thousands).
                 r.inputs = Vec::new();
@@ -41,9 +41,9 @@ pub fn run(args: AuditArgs) -> Result<u8, Box<dyn std::error::Error>> {
             (r, digests)
         })
         .map(|(parts, warnings)| {
+            // Kept in their nodes' lists: one list of all would be a copy of them.
             let (reports, digests): (Vec<Report>, Vec<Vec<PodDigest>>) = parts.into_iter().unzip();
-            // Moved, not cloned (`concat` would copy every digest's strings).
-            (audit::combine(reports, warnings), digests.into_iter().flatten().collect::<Vec<_>>())
+            (audit::combine(reports, warnings), digests)
         })
     } else {
         audit::run(&args.paths, &opts, shard, &progress).map(|mut r| {
