@@ -428,13 +428,26 @@ impl<S> EventKind<S> {
     }
 }
 
+/// When a fact happened: as its line printed it, until the run knows the
+/// years and zones to resolve it (one field, not two: a node holds tens of
+/// thousands of facts, and neither form is needed once the other is).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum When {
+    /// The line gave no time.
+    Untimed,
+    /// As printed, not yet resolved.
+    Printed(Stamp),
+    /// Resolved to an instant.
+    At(Instant),
+    /// Printed, but no such date exists in the inferred year.
+    Unresolvable,
+}
+
 /// One fact with its time and provenance.
 #[derive(Debug, Clone)]
 pub struct Event {
-    /// When the log says it happened, as printed.
-    pub stamp: Option<Stamp>,
-    /// Resolved instant (filled once years and zones are known).
-    pub at: Option<Instant>,
+    /// When the log says it happened.
+    pub when: When,
     /// The input line that proves it.
     pub origin: Origin,
     /// The node whose log said it, when known.
@@ -442,4 +455,22 @@ pub struct Event {
     /// The fact itself, its text as symbols of its input's table
     /// (`FileResult::symbols`).
     pub kind: EventKind<Sym>,
+}
+
+impl Event {
+    /// The instant it happened, once resolved.
+    pub fn at(&self) -> Option<Instant> {
+        match self.when {
+            When::At(at) => Some(at),
+            _ => None,
+        }
+    }
+
+    /// The time as printed, while not yet resolved.
+    pub fn printed(&self) -> Option<&Stamp> {
+        match &self.when {
+            When::Printed(st) => Some(st),
+            _ => None,
+        }
+    }
 }

@@ -1,7 +1,7 @@
 //! The whole analysis as a library call: inputs in, [`Report`] out.
 
 use crate::correlate::{self, Context};
-use crate::event::Event;
+use crate::event::{Event, When};
 use crate::findings::{self, Sources};
 use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{InputSummary, PodReport, Report, Summary, SCHEMA};
@@ -107,14 +107,17 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         // time here and file it when the node changes.
         let mut latest: Option<(Option<&str>, Instant)> = None;
         for e in &mut f.events {
-            if let Some(st) = e.stamp {
+            if let When::Printed(st) = e.when {
                 needs_year |= st.year.is_none();
-                e.at = resolver.resolve_in(&st, &spans, &opts.zone);
-                if e.at.is_none() {
-                    unresolved += 1;
-                }
+                e.when = match resolver.resolve_in(&st, &spans, &opts.zone) {
+                    Some(at) => When::At(at),
+                    None => {
+                        unresolved += 1;
+                        When::Unresolvable
+                    }
+                };
             }
-            if let Some(at) = e.at {
+            if let Some(at) = e.at() {
                 let node = e.node.as_deref();
                 match &mut latest {
                     Some((n, t)) if *n == node => *t = (*t).max(at),

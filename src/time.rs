@@ -17,15 +17,15 @@ pub struct Stamp {
     /// over (December → January) between two of its lines.
     pub year_offset: i8,
     /// Month 1–12.
-    pub month: u32,
+    pub month: u8,
     /// Day of month 1–31.
-    pub day: u32,
+    pub day: u8,
     /// Hour 0–23.
-    pub hour: u32,
+    pub hour: u8,
     /// Minute 0–59.
-    pub minute: u32,
+    pub minute: u8,
     /// Second 0–60.
-    pub second: u32,
+    pub second: u8,
     /// Fraction of the second in nanoseconds.
     pub nanos: u32,
     /// Number of fractional digits the log printed (0 = whole seconds).
@@ -40,11 +40,12 @@ impl Stamp {
         Stamp {
             year: Some(t.year()),
             year_offset: 0,
-            month: t.month(),
-            day: t.day(),
-            hour: chrono::Timelike::hour(&t),
-            minute: chrono::Timelike::minute(&t),
-            second: chrono::Timelike::second(&t),
+            // (chrono's fields are in range: each fits a byte.)
+            month: t.month() as u8,
+            day: t.day() as u8,
+            hour: chrono::Timelike::hour(&t) as u8,
+            minute: chrono::Timelike::minute(&t) as u8,
+            second: chrono::Timelike::second(&t) as u8,
             nanos: chrono::Timelike::nanosecond(&t),
             digits,
             offset_s: Some(0),
@@ -60,8 +61,8 @@ impl Stamp {
     /// it has no offset). `None` when the date does not exist in that year.
     pub fn resolve(&self, year: i32, zone: &Zone) -> Option<Instant> {
         let y = self.year.unwrap_or(year) + i32::from(self.year_offset);
-        let date = NaiveDate::from_ymd_opt(y, self.month, self.day)?;
-        let naive = date.and_hms_nano_opt(self.hour, self.minute, self.second.min(59), self.nanos)?;
+        let date = NaiveDate::from_ymd_opt(y, self.month.into(), self.day.into())?;
+        let naive = date.and_hms_nano_opt(self.hour.into(), self.minute.into(), self.second.min(59).into(), self.nanos)?;
         let utc = match self.offset_s {
             Some(off) => {
                 let fixed = FixedOffset::east_opt(off)?;
@@ -230,7 +231,7 @@ fn parse_rfc3339_full(b: &[u8]) -> Option<(Stamp, usize)> {
     if b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let year = (two_digits(b, 0)? * 100 + two_digits(b, 2)?) as i32;
+    let year = i32::from(two_digits(b, 0)?) * 100 + i32::from(two_digits(b, 2)?);
     let (month, day, hour, minute, second) =
         (two_digits(b, 5)?, two_digits(b, 8)?, two_digits(b, 11)?, two_digits(b, 14)?, two_digits(b, 17)?);
     let mut i = 19;
@@ -265,9 +266,9 @@ fn parse_rfc3339_full(b: &[u8]) -> Option<(Stamp, usize)> {
 
 /// The value of the two ASCII digits at `b[i..i + 2]` (a date or clock field).
 #[inline]
-fn two_digits(b: &[u8], i: usize) -> Option<u32> {
+fn two_digits(b: &[u8], i: usize) -> Option<u8> {
     let (hi, lo) = (b.get(i)?.wrapping_sub(b'0'), b.get(i + 1)?.wrapping_sub(b'0'));
-    (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+    (hi < 10 && lo < 10).then_some(hi * 10 + lo)
 }
 
 /// The fractional-second digits starting at `b[start]`: nanoseconds, how
@@ -294,7 +295,7 @@ fn fraction(b: &[u8], start: usize) -> (u32, u8, usize) {
 }
 
 /// Parses `hh:mm:ss[.frac]`, returning (h, m, s, nanos, digits, consumed).
-pub fn parse_clock(s: &str) -> Option<(u32, u32, u32, u32, u8, usize)> {
+pub fn parse_clock(s: &str) -> Option<(u8, u8, u8, u32, u8, usize)> {
     let b = s.as_bytes();
     if b.len() < 8 || b[2] != b':' || b[5] != b':' {
         return None;
@@ -315,7 +316,7 @@ pub fn parse_clock(s: &str) -> Option<(u32, u32, u32, u32, u8, usize)> {
 }
 
 /// Month number from an English three-letter abbreviation.
-pub fn month_from_abbrev(s: &str) -> Option<u32> {
+pub fn month_from_abbrev(s: &str) -> Option<u8> {
     // A match on the bytes compiles to a few byte tests; a list search
     // compares the string with each month in turn (every journald line).
     Some(match s.as_bytes() {
@@ -416,7 +417,7 @@ impl YearResolver {
 /// Tracks year rollover between consecutive year-less stamps of one file.
 #[derive(Debug, Default)]
 pub struct RolloverTracker {
-    last_month: Option<u32>,
+    last_month: Option<u8>,
     offset: i8,
 }
 
@@ -424,7 +425,7 @@ impl RolloverTracker {
     /// Returns the year offset for this stamp, given the previous ones in
     /// file order: December → January adds a year, January → December (a
     /// file written newest first) takes one away.
-    pub fn observe(&mut self, month: u32) -> i8 {
+    pub fn observe(&mut self, month: u8) -> i8 {
         if let Some(prev) = self.last_month {
             if prev >= 11 && month <= 2 {
                 self.offset = self.offset.saturating_add(1);
@@ -502,8 +503,8 @@ mod tests {
     #[test]
     fn month_abbreviations() {
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-        for (i, m) in months.iter().enumerate() {
-            assert_eq!(month_from_abbrev(m), Some(i as u32 + 1));
+        for (m, n) in months.iter().zip(1..) {
+            assert_eq!(month_from_abbrev(m), Some(n));
         }
         assert_eq!(month_from_abbrev("jan"), None);
         assert_eq!(month_from_abbrev("Janu"), None);

@@ -43,8 +43,8 @@ proptest! {
     }
 
     #[test]
-    fn containerd_stop_round_trips(id in hex64(), timeout in 0i64..100_000, month in 0usize..12, day in 1u32..29,
-                                    h in 0u32..24, m in 0u32..60, s in 0u32..60, nanos in 0u32..1_000_000_000, two_envelopes in any::<bool>()) {
+    fn containerd_stop_round_trips(id in hex64(), timeout in 0i64..100_000, month in 0usize..12, day in 1u8..29,
+                                    h in 0u8..24, m in 0u8..60, s in 0u8..60, nanos in 0u32..1_000_000_000, two_envelopes in any::<bool>()) {
         let body = format!("time=\"2025-{:02}-{day:02}T{h:02}:{m:02}:{s:02}.{nanos:09}Z\" level=info msg=\"StopContainer for \\\"{id}\\\" with timeout {timeout} (s)\"", month + 1);
         let line = if two_envelopes { format!("{} {day:02} {h:02}:{m:02}:{s:02} node-1 containerd[110]: {body}", MONTHS[month]) } else { body };
         let p = PARSER.parse(&line, &mut ApiState::default());
@@ -57,7 +57,7 @@ proptest! {
             other => prop_assert!(false, "{:?}", other),
         }
         let st = p.stamp.unwrap();
-        prop_assert_eq!((st.year, st.month, st.day, st.hour, st.minute, st.second, st.nanos), (Some(2025), month as u32 + 1, day, h, m, s, nanos));
+        prop_assert_eq!((st.year, st.month, st.day, st.hour, st.minute, st.second, st.nanos), (Some(2025), month as u8 + 1, day, h, m, s, nanos));
     }
 
     #[test]

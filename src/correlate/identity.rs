@@ -209,7 +209,7 @@ impl<'a> Identity<'a> {
     }
 
     fn learn(&mut self, e: &Event) {
-        let at = e.at;
+        let at = e.at();
         if let Some((c, n)) = e.kind.container_name() {
             self.container_names.entry(*c).or_insert(*n);
         }
@@ -257,7 +257,7 @@ impl<'a> Identity<'a> {
             kind => match (kind.pod(), kind.runtime_id()) {
                 (Some(PodRef { uid: Some(u), .. }), _) => Key::Uid(*u),
                 (_, Some(id)) => self.ids.key(*id),
-                (Some(pod), None) => pod_key(&self.by_name, pod, e.at)?,
+                (Some(pod), None) => pod_key(&self.by_name, pod, e.at())?,
                 (None, None) => return None,
             },
         };

@@ -187,7 +187,7 @@ fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
     // A stable sort keeps the facts of one line (equal time and origin) in
     // list order; each list is nearly in time order already, and the
     // stable sort merges such runs.
-    events.sort_by_key(|e| (e.at, e.origin));
+    events.sort_by_key(|e| (e.at(), e.origin));
     events
 }
 
@@ -195,7 +195,7 @@ fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
 /// input (in any order), whose text is in `symbols`.
 pub fn correlate(mut lists: Vec<Vec<Event>>, symbols: &Symbols, ctx: &Context) -> Vec<PodTimeline> {
     for events in &mut lists {
-        events.retain(|e| e.at.is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. } | EventKind::PodOwner { .. }));
+        events.retain(|e| e.at().is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. } | EventKind::PodOwner { .. }));
     }
     let events = by_time(&lists);
     let mut ident = Identity::build(&events, symbols);
@@ -340,7 +340,7 @@ fn container_mut<'a>(
 
 fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
     let text = |s: &Sym| ident.text(*s).to_string();
-    let Some(at) = e.at else {
+    let Some(at) = e.at() else {
         // Identity-only facts without a time (e.g. a log file's path) still name containers and owners.
         match &e.kind {
             EventKind::ContainerOfPod { container, name, .. } => {

@@ -19,7 +19,7 @@ pub fn short_stamp(line: &str) -> Option<(Stamp, usize)> {
     if b.get(3) != Some(&b' ') {
         return None;
     }
-    let digit = |c: u8| c.is_ascii_digit().then(|| u32::from(c - b'0'));
+    let digit = |c: u8| c.is_ascii_digit().then(|| c - b'0');
     // `18 ` and ` 8 ` (journald pads the day with a space) at once; any other day field as written.
     let (day, rest) = match (b.get(4..7), b.get(7..).and(line.get(7..))) {
         (Some(&[tens, ones, b' ']), Some(clock)) if tens == b' ' || tens.is_ascii_digit() => {

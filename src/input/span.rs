@@ -20,7 +20,7 @@ pub struct SpanTracker {
 }
 
 /// A calendar day at a fixed offset: (year, month, day, offset in seconds).
-type Day = (i32, u32, u32, i32);
+type Day = (i32, u8, u8, i32);
 
 impl SpanTracker {
     /// Widens the span to take in `st` (a stamp that does not resolve is left out).
@@ -63,7 +63,7 @@ impl SpanTracker {
                 m
             }
         };
-        Some(midnight.map(|m| (m + i64::from(st.hour * 3600 + st.minute * 60 + st.second), st.nanos)))
+        Some(midnight.map(|m| (m + i64::from(st.hour) * 3600 + i64::from(st.minute) * 60 + i64::from(st.second), st.nanos)))
     }
 }
 
@@ -76,7 +76,7 @@ fn widen<T: Ord + Copy>(span: Option<(T, T)>, t: T) -> (T, T) {
 
 /// Local midnight of a day at a fixed offset, in Unix seconds.
 fn midnight_utc((year, month, day, offset): Day) -> Option<i64> {
-    let naive = NaiveDate::from_ymd_opt(year, month, day)?.and_hms_opt(0, 0, 0)?;
+    let naive = NaiveDate::from_ymd_opt(year, month.into(), day.into())?.and_hms_opt(0, 0, 0)?;
     FixedOffset::east_opt(offset)?.from_local_datetime(&naive).single().map(|t| t.timestamp())
 }
 
@@ -85,7 +85,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn stamp(year: i32, month: u32, day: u32, hms: (u32, u32, u32), nanos: u32, offset_s: i32) -> Stamp {
+    fn stamp(year: i32, month: u8, day: u8, hms: (u8, u8, u8), nanos: u32, offset_s: i32) -> Stamp {
         let (hour, minute, second) = hms;
         Stamp { year: Some(year), year_offset: 0, month, day, hour, minute, second, nanos, digits: 9, offset_s: Some(offset_s) }
     }
@@ -93,7 +93,7 @@ mod tests {
     proptest! {
         #[test]
         fn agrees_with_resolving_each_stamp(
-            days in proptest::collection::vec((2023i32..2027, 1u32..13, 1u32..32, 0u32..25, 0u32..61, 0u32..62, 0u32..1_100_000_000, -50_400i32..50_400), 1..20)
+            days in proptest::collection::vec((2023i32..2027, 1u8..13, 1u8..32, 0u8..25, 0u8..61, 0u8..62, 0u32..1_100_000_000, -50_400i32..50_400), 1..20)
         ) {
             let mut tracker = SpanTracker::default();
             let mut expected: Option<(DateTime<Utc>, DateTime<Utc>)> = None;

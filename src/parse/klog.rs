@@ -124,7 +124,7 @@ pub fn parse(body: &str) -> Option<KlogLine<'_>> {
         return None;
     }
     // (Checked above: four ASCII digits.)
-    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let two = |i: usize| (b[i] - b'0') * 10 + (b[i + 1] - b'0');
     let (month, day) = (two(1), two(3));
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
