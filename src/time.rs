@@ -268,7 +268,12 @@ fn parse_rfc3339_full(b: &[u8]) -> Option<(Stamp, usize)> {
 #[inline]
 fn two_digits(b: &[u8], i: usize) -> Option<u8> {
     let (hi, lo) = (b.get(i)?.wrapping_sub(b'0'), b.get(i + 1)?.wrapping_sub(b'0'));
-    (hi < 10 && lo < 10).then_some(hi * 10 + lo)
+    // (Checked before the product: a byte that is no digit would overflow it.)
+    if hi < 10 && lo < 10 {
+        Some(hi * 10 + lo)
+    } else {
+        None
+    }
 }
 
 /// The fractional-second digits starting at `b[start]`: nanoseconds, how
