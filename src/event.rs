@@ -443,6 +443,13 @@ pub enum When {
     Unresolvable,
 }
 
+impl From<Option<Stamp>> for When {
+    /// A time as a line gave it: printed, or none.
+    fn from(stamp: Option<Stamp>) -> When {
+        stamp.map_or(When::Untimed, When::Printed)
+    }
+}
+
 /// One fact with its time and provenance.
 #[derive(Debug, Clone)]
 pub struct Event {

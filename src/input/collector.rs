@@ -6,7 +6,7 @@
 use super::span::SpanTracker;
 use super::{FileResult, InputSpec};
 use crate::envelope::{self, JournaldTag};
-use crate::event::{Event, EventKind, Origin, When};
+use crate::event::{Event, EventKind, Origin};
 use crate::parse::{app, ApiState, FactSink, Facts, LineParser, ParsedLine, SourceKind};
 use crate::symbols::{Sym, Symbols};
 use crate::time::{RolloverTracker, Stamp};
@@ -120,7 +120,7 @@ impl Collector {
             if let Some(kept) = self.res.events.get_mut(i) {
                 if kept.kind == kind {
                     if earlier(stamp.as_ref(), kept.printed()) {
-                        kept.when = stamp.map_or(When::Untimed, When::Printed);
+                        kept.when = stamp.into();
                         kept.origin = origin;
                     }
                     return;
@@ -128,7 +128,7 @@ impl Collector {
             }
         }
         self.seen_facts.insert(h, self.res.events.len());
-        self.res.events.push(Event { when: stamp.map_or(When::Untimed, When::Printed), origin, node, kind });
+        self.res.events.push(Event { when: stamp.into(), origin, node, kind });
     }
 
     /// The node and time of a node log's last line (`bytes`, its start),
