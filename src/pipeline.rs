@@ -161,7 +161,8 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
     let paths: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
     let timelines = correlate::correlate(events, &symbols, &ctx);
     let src = Sources { paths: &paths };
-    let mut pods: Vec<PodReport> = timelines.iter().map(|t| findings::assess(t, &src)).collect();
+    // Each timeline goes as its report is made.
+    let mut pods: Vec<PodReport> = timelines.into_iter().map(|t| findings::assess(&t, &src)).collect();
     pods.sort_by_cached_key(sort_key);
     // Inputs joined from elsewhere (`audit`'s node-less facts) are reported there.
     files.retain(|f| !f.joined);

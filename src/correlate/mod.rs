@@ -199,9 +199,10 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, symbols: &Symbols, ctx: &Context) -
     }
     let events = by_time(&lists);
     let mut ident = Identity::build(&events, symbols);
-    // Timelines in order of first appearance, with the group each is of;
-    // `slot[group]` is a group's place in that list.
-    let mut timelines: Vec<(usize, PodTimeline)> = Vec::new();
+    // Timelines in order of first appearance, and the group each is of;
+    // `slot[group]` is a group's place in those lists.
+    let mut timelines: Vec<PodTimeline> = Vec::new();
+    let mut group_of: Vec<usize> = Vec::new();
     let mut slot: Vec<usize> = Vec::new();
     for &e in &events {
         let Some(g) = ident.group_of(e) else { continue };
@@ -210,58 +211,69 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, symbols: &Symbols, ctx: &Context) -
         }
         if slot[g] == usize::MAX {
             slot[g] = timelines.len();
-            timelines.push((g, PodTimeline::default()));
+            timelines.push(PodTimeline::default());
+            group_of.push(g);
         }
-        let tl = &mut timelines[slot[g]].1;
+        let tl = &mut timelines[slot[g]];
         if tl.node.is_none() {
             tl.node = e.node.as_deref().map(str::to_string);
         }
         apply(tl, e, &ident, ctx);
     }
-    // Fill identity from the group's keys.
+    // The facts are all in the timelines now: their memory goes before the
+    // timelines are filled in (a node's facts are most of its peak).
+    drop(events);
+    drop(lists);
     let members = ident.members();
-    let mut out = Vec::with_capacity(timelines.len());
+    // In place: a second list of the timelines would hold them twice.
+    let mut groups = group_of.into_iter();
+    timelines.retain_mut(|tl| {
+        // (`retain_mut` visits the timelines once each, in order.)
+        let keys = groups.next().and_then(|g| members.get(&g)).map_or(&[][..], Vec::as_slice);
+        fill(tl, keys, &ident, symbols, ctx)
+    });
+    timelines
+}
+
+/// Completes a timeline whose facts are all applied: identity from its
+/// group's keys, container names, version and log end. False for a Pod
+/// named only by identity facts (a UID seen in a volume name, a cgroup)
+/// and nothing else: no Pod stop.
+fn fill(tl: &mut PodTimeline, keys: &[Key], ident: &Identity, symbols: &Symbols, ctx: &Context) -> bool {
     let text = |s: Sym| symbols.get(s).to_string();
-    for (g, mut tl) in timelines {
-        let mut uid = None;
-        for k in members.get(&g).into_iter().flatten() {
-            match *k {
-                Key::Uid(u) => {
-                    uid = uid.or(Some(u));
-                }
-                Key::Name(ns, n) => {
-                    tl.namespace.get_or_insert_with(|| text(ns));
-                    tl.name.get_or_insert_with(|| text(n));
-                }
-                _ => {}
+    let mut uid = None;
+    for k in keys {
+        match *k {
+            Key::Uid(u) => {
+                uid = uid.or(Some(u));
             }
-        }
-        if let Some(u) = uid {
-            tl.uid = Some(text(u));
-            if let Some((ns, n)) = ident.name_of(u) {
-                tl.namespace = Some(text(ns));
-                tl.name = Some(text(n));
+            Key::Name(ns, n) => {
+                tl.namespace.get_or_insert_with(|| text(ns));
+                tl.name.get_or_insert_with(|| text(n));
             }
-        }
-        for c in &mut tl.containers {
-            if c.name.is_none() {
-                c.name = c.id.as_deref().and_then(|i| symbols.find(i)).and_then(|i| ident.container_name(i)).map(text);
-            }
-        }
-        // The kubelet's PLEG also reports sandbox (pause) IDs; an unnamed ID
-        // with nothing but PLEG/shim lines is one of those, not an app container.
-        tl.containers.retain(|c| c.name.is_some() || c.says_more_than_pleg());
-        if let Some(n) = &tl.node {
-            tl.version = ctx.node_versions.get(n).cloned();
-        }
-        tl.logs_end = tl.node.as_ref().and_then(|n| ctx.logs_end.get(n)).or_else(|| ctx.logs_end.get("")).copied();
-        // A Pod named only by identity facts (a UID seen in a volume name, a
-        // cgroup) and nothing else is no Pod stop: leave it out.
-        if tl.has_lifecycle || tl.name.is_some() {
-            out.push(tl);
+            _ => {}
         }
     }
-    out
+    if let Some(u) = uid {
+        tl.uid = Some(text(u));
+        if let Some((ns, n)) = ident.name_of(u) {
+            tl.namespace = Some(text(ns));
+            tl.name = Some(text(n));
+        }
+    }
+    for c in &mut tl.containers {
+        if c.name.is_none() {
+            c.name = c.id.as_deref().and_then(|i| symbols.find(i)).and_then(|i| ident.container_name(i)).map(text);
+        }
+    }
+    // The kubelet's PLEG also reports sandbox (pause) IDs; an unnamed ID
+    // with nothing but PLEG/shim lines is one of those, not an app container.
+    tl.containers.retain(|c| c.name.is_some() || c.says_more_than_pleg());
+    if let Some(n) = &tl.node {
+        tl.version = ctx.node_versions.get(n).cloned();
+    }
+    tl.logs_end = tl.node.as_ref().and_then(|n| ctx.logs_end.get(n)).or_else(|| ctx.logs_end.get("")).copied();
+    tl.has_lifecycle || tl.name.is_some()
 }
 
 /// Keeps the first owner the API objects name (a Pod's controller does not change).
