@@ -42,9 +42,19 @@ pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), I
     let mut results: Vec<(usize, Result<input::FilesRead, InputError>)> =
         read_order(specs).into_par_iter().with_max_len(1).map(|i| (i, input::read_input_or_archive(&specs[i], &parser))).collect();
     results.sort_unstable_by_key(|(i, _)| *i);
+    gather(specs, results.into_iter().map(|(_, r)| r).collect())
+}
+
+/// The files and warnings of inputs read, given in the inputs' order: an
+/// unreadable input named on the command line is an error, one found in a
+/// directory a warning.
+pub fn gather(
+    specs: &[InputSpec],
+    results: Vec<Result<input::FilesRead, InputError>>,
+) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
     let mut files = Vec::with_capacity(specs.len());
     let mut warnings = Vec::new();
-    for ((_, r), spec) in results.into_iter().zip(specs) {
+    for (r, spec) in results.into_iter().zip(specs) {
         match r {
             Ok((mut read, mut w)) => {
                 files.append(&mut read);
@@ -62,7 +72,7 @@ pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), I
 /// then the rest (Pod logs). A node log is one task of thousands of lines;
 /// started first, it is not the last task left while the other threads
 /// have nothing to take.
-fn read_order(specs: &[InputSpec]) -> Vec<usize> {
+pub fn read_order(specs: &[InputSpec]) -> Vec<usize> {
     let node_log =
         |s: &InputSpec| s.path.as_deref().and_then(|p| p.file_name()).and_then(|n| n.to_str()).is_some_and(input::is_node_marker);
     let mut order: Vec<usize> = (0..specs.len()).collect();

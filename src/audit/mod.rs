@@ -4,6 +4,7 @@
 //! not the size of the fleet. `--shard I/N` keeps a stable share of nodes.
 
 mod rejoin;
+mod schedule;
 mod shared;
 
 use crate::input::archive::{self, EntryFilter, NodeBatch, Redo};
@@ -222,23 +223,17 @@ pub fn run_keeping<T: Send>(
         let lazy_only = rest.is_empty() && shard.is_none();
         let found = std::sync::atomic::AtomicUsize::new(0);
         dir_nodes = groups.iter().filter(|(name, _)| !name.is_empty()).map(|(n, i)| (n.clone(), i.clone())).collect();
-        let results: Vec<Result<Sourced<T>, InputError>> = groups
-            .into_par_iter()
-            .map(|(name, inputs)| {
-                let (specs, walk_warnings) = inputs.specs();
-                found.fetch_add(specs.len(), Ordering::Relaxed);
-                let read = pipeline::read_all(&specs);
-                if progress.total > 0 {
-                    let bytes: u64 = specs.iter().filter_map(|s| s.path.as_ref()).filter_map(|p| p.metadata().ok()).map(|m| m.len()).sum();
-                    progress.done.fetch_add(bytes, Ordering::Relaxed);
-                }
-                read.map(|(files, mut w)| {
-                    w.splice(0..0, walk_warnings);
-                    let source = (!name.is_empty()).then_some((name, NodeSource::Dirs));
-                    (source, node_outcome(files, w, opts, &[&shared], keep))
-                })
+        let shared = &shared;
+        let correlate = |(name, read): schedule::NodeRead| {
+            read.map(|(files, w)| {
+                let source = (!name.is_empty()).then_some((name, NodeSource::Dirs));
+                (source, node_outcome(files, w, opts, &[shared], keep))
             })
-            .collect();
+        };
+        let bytes_read = (progress.total > 0).then_some(&*progress.done);
+        let readers = rayon::current_num_threads();
+        let results: Vec<Result<Sourced<T>, InputError>> =
+            schedule::read_and_correlate(groups.into_iter().collect(), readers, &found, bytes_read, &correlate);
         for r in results {
             outcomes.push(r?);
         }

@@ -1,0 +1,243 @@
+//! How the nodes of a directory are read and correlated: every reader
+//! thread takes the next input from one queue of all the nodes' inputs, in
+//! node order, and the reader that reads a node's last input correlates
+//! that node while the others go on reading.
+//!
+//! Reading nodes side by side, one per thread, held two whole nodes' facts
+//! at once from the start of their reading to the end of their
+//! correlation. Here the readers share one node's inputs, so a node is
+//! read in about half the time and its facts are held that much less; while
+//! one reader correlates a node, the other starts the next.
+
+use super::NodeInputs;
+use crate::input::{self, FilesRead, InputError, InputSpec};
+use crate::parse::LineParser;
+use crate::pipeline;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// A node's inputs as read: its name, and its files with the warnings of
+/// reading them (or the error that stops the run).
+pub(super) type NodeRead = (String, Result<FilesRead, InputError>);
+
+/// Reads the nodes' inputs with `readers` tasks, correlating each node as
+/// soon as its inputs are read; gives `correlate`'s results in node order.
+/// `found` counts the inputs found, and `bytes_read` (for a progress bar)
+/// their bytes as they are read.
+pub(super) fn read_and_correlate<R: Send>(
+    nodes: Vec<(String, NodeInputs)>,
+    readers: usize,
+    found: &AtomicUsize,
+    bytes_read: Option<&AtomicU64>,
+    correlate: &(dyn Fn(NodeRead) -> R + Sync),
+) -> Vec<R> {
+    let count = nodes.len();
+    let run = Run {
+        queue: Mutex::new(Queue { unopened: nodes.into_iter().enumerate(), open: None }),
+        parser: LineParser::new(),
+        found,
+        bytes_read,
+    };
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..count).map(|_| None).collect());
+    // One long task a reader, on rayon's threads.
+    rayon::scope(|scope| {
+        for _ in 0..readers.max(1) {
+            let (run, results) = (&run, &results);
+            scope.spawn(move |_| loop {
+                match run.step() {
+                    Step::Read => {}
+                    Step::NodeDone(i, node) => {
+                        let r = correlate(node);
+                        results.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(r);
+                    }
+                    Step::Finished => break,
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_else(PoisonError::into_inner).into_iter().flatten().collect()
+}
+
+/// What the readers share.
+struct Run<'a> {
+    queue: Mutex<Queue>,
+    parser: LineParser,
+    found: &'a AtomicUsize,
+    bytes_read: Option<&'a AtomicU64>,
+}
+
+/// The nodes not walked yet, and the node whose inputs are being handed out.
+struct Queue {
+    unopened: std::iter::Enumerate<std::vec::IntoIter<(String, NodeInputs)>>,
+    open: Option<Arc<NodeWork>>,
+}
+
+/// What a reader did.
+enum Step {
+    /// Read an input.
+    Read,
+    /// Read the last input of a node (or opened a node of none): the node
+    /// at this place in the list, to be correlated.
+    NodeDone(usize, NodeRead),
+    /// Found nothing left to read.
+    Finished,
+}
+
+/// One input's files and warnings, or the error that stops the run.
+type InputRead = Result<FilesRead, InputError>;
+
+/// What has been read of a node: each input's result, by its place in the
+/// node's inputs, and the warnings of walking its directories.
+#[derive(Default)]
+struct Slots {
+    reads: Vec<Option<InputRead>>,
+    walk_warnings: Vec<String>,
+}
+
+/// A node being read.
+struct NodeWork {
+    /// Its place in the list of nodes.
+    index: usize,
+    name: String,
+    specs: Vec<InputSpec>,
+    /// The order its inputs are handed out in (`pipeline::read_order`).
+    order: Vec<usize>,
+    /// The next place in `order` to hand out (under the queue's lock).
+    next: AtomicUsize,
+    /// What has been read of it.
+    slots: Mutex<Slots>,
+    /// Inputs not read yet.
+    unread: AtomicUsize,
+}
+
+impl Run<'_> {
+    /// Reads the queue's next input, walking the next node when the open
+    /// one has none left to hand out. One node is open at a time, and a
+    /// reader correlates the node it completes before it reads again: the
+    /// nodes in memory are about one a reader. (The walk holds the queue; a
+    /// reader done meanwhile waits for it. Walking outside the lock was
+    /// 1% faster but let the next node start sooner, for 5–10 MB more at
+    /// the peak on nodes of 4,500 Pods.)
+    fn step(&self) -> Step {
+        let (node, place) = {
+            let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if let Some(claim) = queue.open.as_ref().and_then(|node| node.hand_out().map(|place| (node.clone(), place))) {
+                    break claim;
+                }
+                let Some((index, (name, inputs))) = queue.unopened.next() else { return Step::Finished };
+                let node = NodeWork::open(index, name, inputs);
+                self.found.fetch_add(node.specs.len(), Ordering::Relaxed);
+                if node.specs.is_empty() {
+                    // (A node directory of no logs is a node of no facts, as before.)
+                    queue.open = None;
+                    return node.done();
+                }
+                queue.open = Some(Arc::new(node));
+            }
+        };
+        let i = node.order[place];
+        let spec = &node.specs[i];
+        let read = input::read_input_or_archive(spec, &self.parser);
+        if let (Some(bytes), Some(path)) = (self.bytes_read, &spec.path) {
+            bytes.fetch_add(path.metadata().map(|m| m.len()).unwrap_or(0), Ordering::Relaxed);
+        }
+        node.slots.lock().unwrap_or_else(PoisonError::into_inner).reads[i] = Some(read);
+        if node.unread.fetch_sub(1, Ordering::AcqRel) == 1 {
+            node.done()
+        } else {
+            Step::Read
+        }
+    }
+}
+
+impl NodeWork {
+    /// Walks a node's directories.
+    fn open(index: usize, name: String, inputs: NodeInputs) -> NodeWork {
+        let (specs, walk_warnings) = inputs.specs();
+        let order = pipeline::read_order(&specs);
+        let slots = Slots { reads: (0..specs.len()).map(|_| None).collect(), walk_warnings };
+        let unread = AtomicUsize::new(specs.len());
+        NodeWork { index, name, specs, order, next: AtomicUsize::new(0), slots: Mutex::new(slots), unread }
+    }
+
+    /// The place in `order` of the next input to read, if any is left.
+    fn hand_out(&self) -> Option<usize> {
+        let place = self.next.fetch_add(1, Ordering::Relaxed);
+        (place < self.order.len()).then_some(place)
+    }
+
+    /// The node's files, once every input is read, in the inputs' order.
+    fn done(&self) -> Step {
+        let Slots { reads, walk_warnings } = std::mem::take(&mut *self.slots.lock().unwrap_or_else(PoisonError::into_inner));
+        let read = pipeline::gather(&self.specs, reads.into_iter().flatten().collect()).map(|(files, mut warnings)| {
+            warnings.splice(0..0, walk_warnings);
+            (files, warnings)
+        });
+        Step::NodeDone(self.index, (self.name.clone(), read))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    /// Copies a fixture node directory under `root` as node `name`.
+    fn node_from(fixture: &Path, root: &Path, name: &str) -> PathBuf {
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(fixture).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn nodes_come_back_in_their_order_with_their_inputs_in_theirs() {
+        let root = tempfile::tempdir().unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let sources = [fixtures.join("seed-article/kind-control-plane"), fixtures.join("rollout-no-prestop/kind-worker")];
+        // Nodes of different sizes, one of no inputs at all, so that they
+        // are done out of order on more than one reader.
+        let mut nodes = Vec::new();
+        for i in 0..7 {
+            let name = format!("node-{i}");
+            let dir = if i == 3 {
+                let empty = root.path().join(&name);
+                std::fs::create_dir_all(&empty).unwrap();
+                empty
+            } else {
+                node_from(&sources[i % 2], root.path(), &name)
+            };
+            nodes.push((name, NodeInputs { found: Vec::new(), dirs: vec![dir] }));
+        }
+        // What each node's inputs give when read by themselves, in order.
+        let expected: Vec<(String, Vec<String>)> = nodes
+            .iter()
+            .map(|(name, inputs)| {
+                let (specs, _) = inputs.clone().specs();
+                let (files, _) = pipeline::read_all(&specs).unwrap();
+                (name.clone(), files.iter().map(|f| f.display.clone()).collect())
+            })
+            .collect();
+        let found = AtomicUsize::new(0);
+        let correlate = |(name, read): NodeRead| {
+            // A slow correlation on every other node: later nodes finish first.
+            if name.ends_with(['0', '2', '4', '6']) {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            (name, read.unwrap().0.iter().map(|f| f.display.clone()).collect::<Vec<_>>())
+        };
+        for readers in [1, 2, 3] {
+            let got = read_and_correlate(nodes.clone(), readers, &found, None, &correlate);
+            assert_eq!(got, expected, "{readers} readers");
+        }
+        let inputs: usize = expected.iter().map(|(_, files)| files.len()).sum();
+        assert_eq!(found.load(Ordering::Relaxed), 3 * inputs);
+        assert!(expected[3].1.is_empty() && !expected[0].1.is_empty());
+    }
+}
