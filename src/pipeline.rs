@@ -48,7 +48,7 @@ pub fn read_all(specs: &[InputSpec]) -> Result<(Vec<FileResult>, Vec<String>), I
 /// The files and warnings of inputs read, given in the inputs' order: an
 /// unreadable input named on the command line is an error, one found in a
 /// directory a warning.
-pub fn gather(
+pub(crate) fn gather(
     specs: &[InputSpec],
     results: Vec<Result<input::FilesRead, InputError>>,
 ) -> Result<(Vec<FileResult>, Vec<String>), InputError> {
@@ -72,7 +72,7 @@ pub fn gather(
 /// then the rest (Pod logs). A node log is one task of thousands of lines;
 /// started first, it is not the last task left while the other threads
 /// have nothing to take.
-pub fn read_order(specs: &[InputSpec]) -> Vec<usize> {
+pub(crate) fn read_order(specs: &[InputSpec]) -> Vec<usize> {
     let node_log =
         |s: &InputSpec| s.path.as_deref().and_then(|p| p.file_name()).and_then(|n| n.to_str()).is_some_and(input::is_node_marker);
     let mut order: Vec<usize> = (0..specs.len()).collect();
