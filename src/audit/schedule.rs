@@ -66,10 +66,11 @@ struct Run<'a> {
     bytes_read: Option<&'a AtomicU64>,
 }
 
-/// The nodes not walked yet, and the node whose inputs are being handed out.
+/// The nodes not walked yet, and the node whose inputs are being handed
+/// out with the place in its `order` of the next one.
 struct Queue {
     unopened: std::iter::Enumerate<std::vec::IntoIter<(String, NodeInputs)>>,
-    open: Option<Arc<NodeWork>>,
+    open: Option<(Arc<NodeWork>, usize)>,
 }
 
 /// What a reader did.
@@ -102,8 +103,6 @@ struct NodeWork {
     specs: Vec<InputSpec>,
     /// The order its inputs are handed out in (`pipeline::read_order`).
     order: Vec<usize>,
-    /// The next place in `order` to hand out (under the queue's lock).
-    next: AtomicUsize,
     /// What has been read of it.
     slots: Mutex<Slots>,
     /// Inputs not read yet.
@@ -122,8 +121,11 @@ impl Run<'_> {
         let (node, place) = {
             let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
             loop {
-                if let Some(claim) = queue.open.as_ref().and_then(|node| node.hand_out().map(|place| (node.clone(), place))) {
-                    break claim;
+                if let Some((node, next)) = &mut queue.open {
+                    if *next < node.order.len() {
+                        *next += 1;
+                        break (node.clone(), *next - 1);
+                    }
                 }
                 let Some((index, (name, inputs))) = queue.unopened.next() else { return Step::Finished };
                 let node = NodeWork::open(index, name, inputs);
@@ -133,7 +135,7 @@ impl Run<'_> {
                     queue.open = None;
                     return node.done();
                 }
-                queue.open = Some(Arc::new(node));
+                queue.open = Some((Arc::new(node), 0));
             }
         };
         let i = node.order[place];
@@ -158,13 +160,7 @@ impl NodeWork {
         let order = pipeline::read_order(&specs);
         let slots = Slots { reads: (0..specs.len()).map(|_| None).collect(), walk_warnings };
         let unread = AtomicUsize::new(specs.len());
-        NodeWork { index, name, specs, order, next: AtomicUsize::new(0), slots: Mutex::new(slots), unread }
-    }
-
-    /// The place in `order` of the next input to read, if any is left.
-    fn hand_out(&self) -> Option<usize> {
-        let place = self.next.fetch_add(1, Ordering::Relaxed);
-        (place < self.order.len()).then_some(place)
+        NodeWork { index, name, specs, order, slots: Mutex::new(slots), unread }
     }
 
     /// The node's files, once every input is read, in the inputs' order.
