@@ -233,7 +233,7 @@ pub fn run_keeping<T: Send>(
         let bytes_read = (progress.total > 0).then_some(&*progress.done);
         let readers = rayon::current_num_threads();
         let results: Vec<Result<Sourced<T>, InputError>> =
-            schedule::read_and_correlate(groups.into_iter().collect(), readers, &found, bytes_read, &correlate);
+            schedule::read_and_correlate(groups.into_iter().collect(), readers, schedule::BYTES_CAP, &found, bytes_read, &correlate);
         for r in results {
             outcomes.push(r?);
         }
