@@ -420,4 +420,14 @@ impl Summary {
         }
         s
     }
+    /// Adds another part's counts (a node's, in `audit`).
+    pub fn add(&mut self, other: &Summary) {
+        self.pods += other.pods;
+        for (k, n) in &other.outcomes {
+            *self.outcomes.entry(k).or_default() += n;
+        }
+        for (k, n) in &other.findings {
+            *self.findings.entry(k).or_default() += n;
+        }
+    }
 }

@@ -852,3 +852,37 @@ fn component_laid_bundles_are_one_node_each_and_shard_as_one_run() {
     assert_eq!(nodes(&alone), ["kind-worker"]);
     assert_eq!(answers(&alone), answers(&json(&["analyze", "-o", "json", one.to_str().unwrap()])));
 }
+
+#[test]
+fn json_and_jsonl_list_every_pod_in_one_order_with_or_without_a_temporary_file() {
+    // Both print every Pod of the fleet, sorted by node and start; the
+    // Pods wait in a temporary file until the run is over, or in memory
+    // (with a warning) when no temporary file can be made.
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("fleet");
+    generate(&root, 150, 5, 3);
+    let root = root.to_str().unwrap();
+    let doc = json(&["audit", "-o", "json", root]);
+    let pods = doc["pods"].as_array().unwrap();
+    let lines: Vec<Value> =
+        String::from_utf8(run(&["audit", "-o", "jsonl", root])).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(&lines, pods, "jsonl lists the document's Pods in its order");
+    let nodes: Vec<&str> = pods.iter().map(|p| p["node"].as_str().unwrap_or("")).collect();
+    assert!(nodes.windows(2).all(|w| w[0] <= w[1]) && nodes.iter().collect::<std::collections::BTreeSet<_>>().len() == 3);
+    // The summary counts the Pods listed.
+    let summary = &doc["summary"];
+    assert_eq!(summary["pods"].as_u64().unwrap() as usize, pods.len());
+    let mut outcomes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut findings = 0;
+    for p in pods {
+        *outcomes.entry(p["outcome"].as_str().unwrap().to_string()).or_default() += 1;
+        findings += p["findings"].as_array().unwrap().len() as u64;
+    }
+    assert_eq!(outcome_counts(&summary["outcomes"]), outcomes);
+    assert_eq!(summary["findings"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>(), findings);
+    let no_tmp = d.path().join("no-such-directory");
+    let out = Command::cargo_bin("podmortem").unwrap().env("TMPDIR", &no_tmp).args(["audit", "-o", "jsonl", root]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), String::from_utf8(run(&["audit", "-o", "jsonl", root])).unwrap());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot create a temporary file"));
+}

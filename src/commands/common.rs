@@ -91,19 +91,28 @@ pub fn table_width(to_stdout: bool, tty: bool) -> Option<u16> {
 /// [`write_file_atomically`]) or to stdout (a closed pipe, as with `| head`,
 /// is not an error).
 pub fn write_output(out: Option<&str>, text: &str) -> Result<(), String> {
+    write_output_with(out, &|w| w.write_all(text.as_bytes()))
+}
+
+/// Output written by `write` (which may be called twice, see
+/// [`write_file_atomically`]) to `--out FILE` or stdout, buffered.
+pub fn write_output_with(out: Option<&str>, write: Writes) -> Result<(), String> {
     match out {
         Some(path) => {
-            write_file_atomically(Path::new(path), text.as_bytes()).map_err(|e| format!("{path}: cannot write: {}", input::io_reason(&e)))
+            write_file_atomically_with(Path::new(path), write).map_err(|e| format!("{path}: cannot write: {}", input::io_reason(&e)))
         }
         None => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+            let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            match write(&mut stdout).and_then(|_| stdout.flush()) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: cannot write: {}", input::io_reason(&e))),
                 _ => Ok(()),
             }
         }
     }
 }
+
+/// Writes a whole output to the writer it is given.
+pub type Writes<'a> = &'a dyn Fn(&mut dyn Write) -> std::io::Result<()>;
 
 /// Writes `bytes` to `path` through a temporary file in the same directory,
 /// renamed over `path` once complete, so an interrupted run (Ctrl-C, a full
@@ -113,6 +122,11 @@ pub fn write_output(out: Option<&str>, text: &str) -> Result<(), String> {
 /// A read-only file stays untouched (permission denied), as with a plain
 /// write; in a directory that allows no new file, the file is written in place.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file_atomically_with(path, &|w| w.write_all(bytes))
+}
+
+/// [`write_file_atomically`], the file's content written by `write`.
+pub fn write_file_atomically_with(path: &Path, write: Writes) -> std::io::Result<()> {
     let target = resolve_symlink(path);
     let meta = std::fs::metadata(&target).ok();
     if meta.as_ref().is_some_and(|m| m.permissions().readonly()) {
@@ -120,11 +134,11 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     let special = meta.is_some_and(|m| !m.is_file() && !m.is_dir());
     let Some(tmp) = temp_path(&target).filter(|_| !special) else {
-        return std::fs::write(&target, bytes);
+        return write_in_place(&target, write);
     };
-    let result = write_new(&tmp, bytes, &target).and_then(|_| std::fs::rename(&tmp, &target));
+    let result = write_new(&tmp, write, &target).and_then(|_| std::fs::rename(&tmp, &target));
     match result {
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && !tmp.exists() => std::fs::write(&target, bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied && !tmp.exists() => write_in_place(&target, write),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(e)
@@ -150,11 +164,20 @@ fn temp_path(path: &Path) -> Option<PathBuf> {
     Some(dir.join(format!(".{name}.{}.tmp", std::process::id())))
 }
 
+/// Creates or truncates `path` and writes it.
+fn write_in_place(path: &Path, write: Writes) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path)?);
+    write(&mut w)?;
+    w.flush()
+}
+
 /// Creates `tmp` (it must not exist), writes and syncs it, with the
 /// permissions of `like` when that file exists.
-fn write_new(tmp: &Path, bytes: &[u8], like: &Path) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(tmp)?;
-    f.write_all(bytes)?;
+fn write_new(tmp: &Path, write: Writes, like: &Path) -> std::io::Result<()> {
+    let f = std::fs::OpenOptions::new().write(true).create_new(true).open(tmp)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+    write(&mut w)?;
+    let f = w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
     f.sync_all()?;
     if let Ok(meta) = std::fs::metadata(like) {
         std::fs::set_permissions(tmp, meta.permissions())?;

@@ -8,6 +8,7 @@ pub mod junit;
 pub mod lanes;
 pub mod markdown;
 pub mod pod_view;
+pub mod spool;
 pub mod stats_table;
 pub mod table;
 
