@@ -73,11 +73,14 @@ pub(crate) fn gather(
 /// started first, it is not the last task left while the other threads
 /// have nothing to take.
 pub(crate) fn read_order(specs: &[InputSpec]) -> Vec<usize> {
-    let node_log =
-        |s: &InputSpec| s.path.as_deref().and_then(|p| p.file_name()).and_then(|n| n.to_str()).is_some_and(input::is_node_marker);
     let mut order: Vec<usize> = (0..specs.len()).collect();
-    order.sort_by_cached_key(|&i| (!node_log(&specs[i]), !specs[i].skip_idents.is_empty()));
+    order.sort_by_cached_key(|&i| (!is_node_log(&specs[i]), !specs[i].skip_idents.is_empty()));
     order
+}
+
+/// True for a node's own log (`kubelet.log`, `containerd.log`, …), read first.
+pub(crate) fn is_node_log(spec: &InputSpec) -> bool {
+    spec.path.as_deref().and_then(|p| p.file_name()).and_then(|n| n.to_str()).is_some_and(input::is_node_marker)
 }
 
 /// The span of full timestamps over some inputs.

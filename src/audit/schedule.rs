@@ -9,12 +9,13 @@
 //! read in about half the time and its facts are held that much less; while
 //! one reader correlates a node, the other starts the next.
 //!
-//! Unless the nodes are large: no reader opens the next node while the
-//! nodes in hand (opened, not yet correlated) hold `bytes_cap` bytes of
-//! input or more; it waits for a correlation to end. Two nodes of 4,500
-//! Pods, one correlated while the other was read, peaked 15–25 MB higher
-//! than one at a time; below the cap the overlap costs little memory and
-//! keeps both cores busy.
+//! Unless the nodes are large: while the nodes in hand (opened, not yet
+//! correlated) hold `bytes_cap` bytes of input or more, only the first
+//! input of the next node (its largest node log, the longest read) is
+//! read; its other inputs wait for the correlation before to end. Two
+//! nodes of 4,500 Pods, one correlated while the other was read whole,
+//! peaked 15–25 MB higher than one at a time; below the cap the overlap
+//! costs little memory and keeps both cores busy.
 
 use super::NodeInputs;
 use crate::input::{self, FilesRead, InputError, InputSpec};
@@ -27,17 +28,18 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 /// reading them (or the error that stops the run).
 pub(super) type NodeRead = (String, Result<FilesRead, InputError>);
 
-/// Input bytes of the nodes in hand (opened, not yet correlated) at which
-/// no reader opens another. A generated node of 4,500 Pods has 234 MB of
-/// logs and peaks at 55–57 MB alone, 72–82 MB beside the next one; nodes
-/// of 2,750 Pods (120 MB) still open one beside another (50–58 MB), and
-/// the benchmark archives' nodes (26 MB) overlap freely.
+/// Input bytes of the nodes in hand (opened, not yet correlated) from
+/// which a node's inputs after its first wait for the nodes before it to
+/// be correlated. A generated node of 4,500 Pods has 234 MB of logs: read
+/// beside the correlation of the one before, it peaked at 72–82 MB, and
+/// with only its kubelet log read meanwhile at 60–62 MB. Nodes of 2,750
+/// Pods (120 MB) and the benchmark archives' (26 MB) overlap freely.
 pub(super) const BYTES_CAP: u64 = 128 << 20;
 
 /// Reads the nodes' inputs with `readers` tasks, correlating each node as
 /// soon as its inputs are read; gives `correlate`'s results in node order.
-/// No reader opens a node while the nodes in hand hold `bytes_cap` bytes
-/// of input or more. `found` counts the inputs found, and `bytes_read`
+/// While the nodes in hand hold `bytes_cap` bytes of input or more, only
+/// the first input of a node after them is read. `found` counts the inputs found, and `bytes_read`
 /// (for a progress bar) their bytes as they are read.
 pub(super) fn read_and_correlate<R: Send>(
     nodes: Vec<(String, NodeInputs)>,
@@ -143,22 +145,26 @@ impl Run<'_> {
     /// nodes in memory are about one a reader. (The walk holds the queue; a
     /// reader done meanwhile waits for it. Walking outside the lock was
     /// 1% faster but let the next node start sooner, for 5–10 MB more at
-    /// the peak on nodes of 4,500 Pods.) A reader waits to open a node
-    /// while the nodes in hand are at the cap.
+    /// the peak on nodes of 4,500 Pods.) While the nodes in hand are at the
+    /// cap, a reader waits rather than read an input of the open node after
+    /// its first.
     fn step(&self) -> Step {
         let (node, place) = {
             let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
             loop {
+                let in_hand = queue.in_hand;
                 if let Some((node, next)) = &mut queue.open {
                     if *next < node.order.len() {
-                        *next += 1;
-                        break (node.clone(), *next - 1);
+                        // (The open node is in hand; it is alone when no node before it is.)
+                        let alone = in_hand == node.bytes;
+                        if *next == 0 || alone || in_hand < self.bytes_cap {
+                            *next += 1;
+                            break (node.clone(), *next - 1);
+                        }
+                        // Woken when a node's correlation ends.
+                        queue = self.correlated.wait(queue).unwrap_or_else(PoisonError::into_inner);
+                        continue;
                     }
-                }
-                if queue.in_hand > 0 && queue.in_hand >= self.bytes_cap {
-                    // Woken when a node's correlation ends.
-                    queue = self.correlated.wait(queue).unwrap_or_else(PoisonError::into_inner);
-                    continue;
                 }
                 let Some((index, (name, inputs))) = queue.unopened.next() else { return Step::Finished };
                 let node = NodeWork::open(index, name, inputs);
@@ -204,6 +210,11 @@ impl NodeWork {
         let unread = AtomicUsize::new(specs.len());
         let sizes: Vec<u64> = specs.iter().map(|s| s.path.as_ref().and_then(|p| p.metadata().ok()).map_or(0, |m| m.len())).collect();
         let bytes = sizes.iter().sum();
+        // Of the node logs, which come first, the largest first: the
+        // longest read starts first (and alone, after a large node).
+        let mut order = order;
+        let node_logs = order.iter().take_while(|&&i| pipeline::is_node_log(&specs[i])).count();
+        order[..node_logs].sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
         NodeWork { index, name, specs, order, slots: Mutex::new(slots), unread, sizes, bytes }
     }
 
@@ -278,8 +289,9 @@ mod tests {
         }
         let inputs: usize = expected.iter().map(|(_, files)| files.len()).sum();
         assert_eq!(found.load(Ordering::Relaxed), 3 * inputs);
-        // With a cap of one byte no node is opened while another is in
-        // hand: never two correlations at once, and the same answers.
+        // With a cap of one byte only a node's first input is read while
+        // another node is in hand: with two inputs or more a node, never
+        // two correlations at once, and the same answers.
         let (now, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let one_at_a_time = |node: NodeRead| {
             most.fetch_max(now.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
