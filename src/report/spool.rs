@@ -44,24 +44,48 @@ impl Spool {
         Ok(Spool { file: Mutex::new((tempfile::tempfile()?, 0)) })
     }
 
-    /// Renders each Pod with `render` and appends the records (one write
-    /// for them all); gives where each lies, in the Pods' order.
+    /// Renders each Pod with `render` and appends the records, a batch of
+    /// about a megabyte at a time (a node's records at once were tens of
+    /// megabytes in `json`); gives where each lies, in the Pods' order.
     pub fn put(&self, pods: &[PodReport], render: impl Fn(&PodReport) -> io::Result<String>) -> io::Result<Vec<Spooled>> {
-        let mut bytes = Vec::new();
+        self.put_in_batches(pods, render, 1 << 20)
+    }
+
+    /// [`Spool::put`], in batches of at least `batch` bytes.
+    fn put_in_batches(
+        &self,
+        pods: &[PodReport],
+        render: impl Fn(&PodReport) -> io::Result<String>,
+        batch_bytes: usize,
+    ) -> io::Result<Vec<Spooled>> {
         let mut placed = Vec::with_capacity(pods.len());
-        for p in pods {
+        let mut batch = Vec::new();
+        // Records of the batch start here in `placed`.
+        let mut first = 0;
+        for (i, p) in pods.iter().enumerate() {
             let record = render(p)?;
-            placed.push(Spooled { order: pod_order(p), at: bytes.len() as u64, len: record.len() });
-            bytes.extend_from_slice(record.as_bytes());
+            placed.push(Spooled { order: pod_order(p), at: batch.len() as u64, len: record.len() });
+            batch.extend_from_slice(record.as_bytes());
+            if batch.len() >= batch_bytes || i + 1 == pods.len() {
+                let at = self.append(&batch)?;
+                for s in &mut placed[first..] {
+                    s.at += at;
+                }
+                batch.clear();
+                first = placed.len();
+            }
         }
+        Ok(placed)
+    }
+
+    /// Appends bytes to the file; gives where they start.
+    fn append(&self, bytes: &[u8]) -> io::Result<u64> {
         let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
         let (f, end) = &mut *file;
-        f.write_all(&bytes)?;
-        for s in &mut placed {
-            s.at += *end;
-        }
+        f.write_all(bytes)?;
+        let at = *end;
         *end += bytes.len() as u64;
-        Ok(placed)
+        Ok(at)
     }
 
     /// Puts records in the order a whole report's Pods take: given in the
@@ -107,8 +131,10 @@ mod tests {
         let expected = json::render_lines(&audit::combine(parts.clone(), Vec::new())).unwrap();
         let spool = Spool::new().unwrap();
         let mut records = Vec::new();
-        for part in &parts {
-            records.extend(spool.put(&part.pods, |p| Ok(serde_json::to_string(p)?)).unwrap());
+        for (i, part) in parts.iter().enumerate() {
+            // Every other part one record a batch, the others in one batch.
+            let batch = if i % 2 == 0 { 1 } else { 1 << 20 };
+            records.extend(spool.put_in_batches(&part.pods, |p| Ok(serde_json::to_string(p)?), batch).unwrap());
         }
         Spool::sort(&mut records);
         let mut out = Vec::new();
