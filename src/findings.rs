@@ -157,7 +157,7 @@ fn derive(c: &ContainerTimeline, tl: &PodTimeline) -> Derived {
     let mut d = Derived::default();
     // Exit code: runtime exit event, then the kubelet's PLEG, then the status
     // (a `ContainerStatusUnknown` 137 is a placeholder, not an exit code).
-    let status = c.status.as_ref().filter(|(s, _, _)| s.reason.as_deref() != Some("ContainerStatusUnknown"));
+    let status = c.status.as_deref().filter(|(s, _, _)| s.reason.as_deref() != Some("ContainerStatusUnknown"));
     if let Some((Some(code), _, m)) = c.exit_event {
         d.exit_code = Some(code);
         d.exit_code_mark = Some(m);

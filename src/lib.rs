@@ -16,6 +16,7 @@ pub mod commands;
 pub mod correlate;
 pub mod envelope;
 pub mod event;
+pub mod fact_list;
 pub mod findings;
 pub mod input;
 pub mod memory;

@@ -1,7 +1,8 @@
 //! The whole analysis as a library call: inputs in, [`Report`] out.
 
 use crate::correlate::{self, Context};
-use crate::event::{Event, When};
+use crate::event::When;
+use crate::fact_list::FactList;
 use crate::findings::{self, Sources};
 use crate::input::{self, FileResult, InputError, InputSpec};
 use crate::model::{InputSummary, PodReport, Report, Summary, SCHEMA};
@@ -123,7 +124,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
         // Facts of one input almost always name one node: keep its latest
         // time here and file it when the node changes.
         let mut latest: Option<(Option<&str>, Instant)> = None;
-        for e in &mut f.events {
+        for e in f.events.iter_mut() {
             if let When::Printed(st) = e.when {
                 needs_year |= st.year.is_none();
                 e.when = match resolver.resolve_in(&st, &spans, &opts.zone) {
@@ -157,7 +158,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
             }
         }
     }
-    let events: Vec<Vec<Event>> = files.iter_mut().map(|f| std::mem::take(&mut f.events)).collect();
+    let events: Vec<FactList> = files.iter_mut().map(|f| std::mem::take(&mut f.events)).collect();
     if needs_year && resolver.is_unanchored() {
         warnings.push(format!(
             "no input line carries a year; assumed {} for journald/klog times (use --year to set it)",
@@ -241,7 +242,7 @@ fn name_nodes_by_host(files: &mut [FileResult]) -> Vec<(String, String)> {
     for f in files.iter_mut() {
         let Some(host) = f.node_hint.as_ref().and_then(|d| host_of.get(d)) else { continue };
         let Some(dir) = f.node_hint.replace(host.to_string()) else { continue };
-        for e in &mut f.events {
+        for e in f.events.iter_mut() {
             if e.node.as_deref() == Some(dir.as_str()) {
                 e.node = Some(host.clone());
             }

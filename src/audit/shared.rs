@@ -107,7 +107,7 @@ impl SharedFacts {
                     continue;
                 }
                 let file = &self.files[f];
-                for k in keys_of(&file.events[i], &file.symbols) {
+                for k in file.events.get(i).map_or_else(Vec::new, |e| keys_of(e, &file.symbols)) {
                     if seen.insert(k.clone()) {
                         frontier.push(k);
                     }

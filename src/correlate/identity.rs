@@ -128,7 +128,7 @@ pub struct Identity<'a> {
 
 impl<'a> Identity<'a> {
     /// Builds the index from time-sorted events, whose symbols are of `symbols`.
-    pub fn build(events: &[&Event], symbols: &'a Symbols) -> Identity<'a> {
+    pub fn build<'e>(events: impl Iterator<Item = &'e Event> + Clone, symbols: &'a Symbols) -> Identity<'a> {
         let mut id = Identity {
             groups: Groups::default(),
             ids: RuntimeIds { symbols, sandboxes: HashSet::default(), full_ids: Vec::new() },
@@ -137,7 +137,7 @@ impl<'a> Identity<'a> {
             container_names: HashMap::new(),
         };
         let mut full_ids: HashSet<Sym> = HashSet::default();
-        for &e in events {
+        for e in events.clone() {
             id.note_sandbox(&e.kind);
             if let Some(full) = full_id_of(&e.kind, symbols) {
                 full_ids.insert(full);
@@ -145,7 +145,7 @@ impl<'a> Identity<'a> {
         }
         id.ids.full_ids = full_ids.into_iter().map(|s| (symbols.get(s), s)).collect();
         id.ids.full_ids.sort_unstable();
-        for &e in events {
+        for e in events {
             id.learn(e);
         }
         for list in id.by_name.values_mut().flat_map(|names| names.values_mut()) {

@@ -6,11 +6,14 @@
 //! line that proves it.
 
 pub mod identity;
+mod order;
 
 use crate::event::{Event, EventKind, Origin, StopCause, TerminatedState};
+use crate::fact_list::FactList;
 use crate::symbols::{Sym, Symbols};
 use crate::time::{Instant, Zone};
 use identity::{Identity, Key};
+use order::InTimeOrder;
 use std::collections::HashMap;
 
 /// A fact's time and proof.
@@ -63,8 +66,9 @@ pub struct ContainerTimeline {
     pub died: Option<Mark>,
     /// containerd `shim disconnected`.
     pub shim_disconnected: Option<Mark>,
-    /// Terminated state from a status patch, with its finish time.
-    pub status: Option<(TerminatedState, Option<Instant>, Mark)>,
+    /// Terminated state from a status patch, with its finish time (boxed:
+    /// rare, and a sixth of a container's size inline).
+    pub status: Option<Box<(TerminatedState, Option<Instant>, Mark)>>,
     /// OOM evidence (detail, line).
     pub oom: Option<(String, Mark)>,
     /// Probe restart decision (probe, line).
@@ -133,8 +137,9 @@ pub struct PodTimeline {
     pub logs_end: Option<Instant>,
     /// True when anything beyond identity was seen.
     pub has_lifecycle: bool,
-    /// The first API delete/eviction request.
-    pub api_delete: Option<ApiDelete>,
+    /// The first API delete/eviction request (boxed: only API inputs give
+    /// one, and it is a sixth of a Pod's size inline).
+    pub api_delete: Option<Box<ApiDelete>>,
     /// EndpointSlice condition changes, in time order (the first few).
     pub endpoint_changes: Vec<(EndpointState, Mark)>,
     /// The first time the Pod's entry left an EndpointSlice.
@@ -178,34 +183,20 @@ pub struct Context {
     pub logs_end: HashMap<String, Instant>,
 }
 
-/// The events of all lists in time order, then by where they were
-/// written; facts of one line keep their order (and the lists theirs).
-/// Orders references rather than moving (or joining) whole events.
-fn by_time(lists: &[Vec<Event>]) -> Vec<&Event> {
-    let mut events: Vec<&Event> = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-    events.extend(lists.iter().flatten());
-    // A stable sort keeps the facts of one line (equal time and origin) in
-    // list order; each list is nearly in time order already, and the
-    // stable sort merges such runs.
-    events.sort_by_key(|e| (e.at(), e.origin));
-    events
-}
-
 /// Builds per-Pod timelines from resolved events, given as one list per
 /// input (in any order), whose text is in `symbols`.
-pub fn correlate(mut lists: Vec<Vec<Event>>, symbols: &Symbols, ctx: &Context) -> Vec<PodTimeline> {
-    for events in &mut lists {
-        events.retain(|e| e.at().is_some() || matches!(e.kind, EventKind::ContainerOfPod { .. } | EventKind::PodOwner { .. }));
-    }
-    let events = by_time(&lists);
-    let mut ident = Identity::build(&events, symbols);
+pub fn correlate(lists: Vec<FactList>, symbols: &Symbols, ctx: &Context) -> Vec<PodTimeline> {
+    let events = InTimeOrder::new(lists);
+    let mut ident = Identity::build(events.iter(), symbols);
     // Timelines in order of first appearance, and the group each is of;
     // `slot[group]` is a group's place in those lists.
     let mut timelines: Vec<PodTimeline> = Vec::new();
     let mut group_of: Vec<usize> = Vec::new();
     let mut slot: Vec<usize> = Vec::new();
-    for &e in &events {
-        let Some(g) = ident.group_of(e) else { continue };
+    // Each chunk of facts is freed once applied: the facts shrink as the
+    // timelines grow (together they are most of a node's peak).
+    events.apply_each(|e| {
+        let Some(g) = ident.group_of(e) else { return };
         if slot.len() <= g {
             slot.resize(g + 1, usize::MAX);
         }
@@ -219,11 +210,7 @@ pub fn correlate(mut lists: Vec<Vec<Event>>, symbols: &Symbols, ctx: &Context) -
             tl.node = e.node.as_deref().map(str::to_string);
         }
         apply(tl, e, &ident, ctx);
-    }
-    // The facts are all in the timelines now: their memory goes before the
-    // timelines are filled in (a node's facts are most of its peak).
-    drop(events);
-    drop(lists);
+    });
     let members = ident.members();
     // In place: a second list of the timelines would hold them twice.
     let mut groups = group_of.into_iter();
@@ -460,9 +447,9 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             let placeholder = state.reason.is_some_and(|r| ident.text(r) == "ContainerStatusUnknown");
             if let Some(c) = container_mut(tl, ident, state.container_id.as_ref(), Some(&state.container), Some(at)) {
                 if c.status.is_none()
-                    || (c.status.as_ref().is_some_and(|(s, _, _)| s.reason.as_deref() == Some("ContainerStatusUnknown")) && !placeholder)
+                    || (c.status.as_deref().is_some_and(|(s, _, _)| s.reason.as_deref() == Some("ContainerStatusUnknown")) && !placeholder)
                 {
-                    c.status = Some((TerminatedState::clone(state).map_text(&mut |s| text(&s)), finished, m));
+                    c.status = Some(Box::new((TerminatedState::clone(state).map_text(&mut |s| text(&s)), finished, m)));
                 }
             }
         }
@@ -551,9 +538,9 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
             // The audit log (who, exact time) beats a time derived from a
             // Pod's seconds-precision deletionTimestamp for the same request.
             match &tl.api_delete {
-                None => tl.api_delete = Some(new),
+                None => tl.api_delete = Some(Box::new(new)),
                 Some(old) if same_instant(&old.mark, &m) && (old.by.is_none() && new.by.is_some() || m.at.digits > old.mark.at.digits) => {
-                    tl.api_delete = Some(ApiDelete { grace_s: new.grace_s.or(old.grace_s), ..new });
+                    tl.api_delete = Some(Box::new(ApiDelete { grace_s: new.grace_s.or(old.grace_s), ..new }));
                 }
                 Some(_) => {}
             }

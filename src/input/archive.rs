@@ -84,7 +84,7 @@ impl NodeBatch {
             if f.last_line.as_ref().is_some_and(|(n, _)| is_hint(n)) {
                 f.last_line = None;
             }
-            for e in &mut f.events {
+            for e in f.events.iter_mut() {
                 if e.node.as_deref().is_some_and(is_hint) {
                     e.node = None;
                 }

@@ -7,6 +7,7 @@ use super::span::SpanTracker;
 use super::{FileResult, InputSpec};
 use crate::envelope::{self, JournaldTag};
 use crate::event::{Event, EventKind, Origin};
+use crate::fact_list::FactList;
 use crate::parse::{app, ApiState, FactSink, Facts, LineParser, ParsedLine, SourceKind};
 use crate::symbols::{Sym, Symbols};
 use crate::time::{RolloverTracker, Stamp};
@@ -80,10 +81,13 @@ impl Collector {
         }
     }
 
-    /// Makes room for about `facts` facts, so the lists are not regrown.
+    /// Makes room for about `facts` facts, so that the first of them are not
+    /// copied (or rehashed) as the lists grow; at most a chunk's room of
+    /// either (a table of facts seen is touched all over: room for more
+    /// would be resident).
     pub(super) fn reserve(&mut self, facts: usize) {
-        self.res.events.reserve(facts);
-        self.seen_facts.reserve(facts);
+        self.res.events = FactList::with_capacity(facts);
+        self.seen_facts.reserve(facts.min(FactList::CHUNK));
     }
 
     /// The node a line's host names (one shared name per run of equal

@@ -5,7 +5,8 @@
 use super::collector::Collector;
 use super::lines::{for_each_line, MAX_LINE};
 use super::{io_reason, InputError, InputSpec};
-use crate::event::{Event, EventKind};
+use crate::event::EventKind;
+use crate::fact_list::FactList;
 use crate::parse::{app, ApiState, LineParser, SourceKind};
 use crate::symbols::Symbols;
 use crate::time::Stamp;
@@ -30,7 +31,7 @@ pub struct FileResult {
     /// Envelope and source names seen.
     pub formats: BTreeSet<&'static str>,
     /// The facts, in line order.
-    pub events: Vec<Event>,
+    pub events: FactList,
     /// The text the facts name, each string once (the facts hold its symbols).
     pub symbols: Symbols,
     /// Earliest and latest full timestamps (year anchors), UTC.
@@ -80,15 +81,17 @@ fn open(spec: &InputSpec) -> Result<(Box<dyn BufRead + Send>, u64), InputError> 
     Ok((Box::new(br), len))
 }
 
-/// Room for the facts of a node log of `len` bytes, so the list is not
-/// copied as it grows: about one fact per 320 bytes in kubelet and
-/// containerd logs. Small files (Pod logs) and unknown sizes get none.
+/// Room for the first facts of a node log of `len` bytes, so the list's
+/// first chunk is not copied as it grows: about one fact per 320 bytes in
+/// kubelet and containerd logs at `-v=2` (fewer at higher verbosity, but
+/// the room is at most a chunk). Small files (Pod logs) and unknown sizes
+/// get none.
 fn expected_facts(len: u64) -> usize {
     const SMALL: u64 = 64 * 1024;
     if len == u64::MAX || len < SMALL {
         return 0;
     }
-    usize::try_from(len / 320).unwrap_or(0).min(1 << 20)
+    usize::try_from(len / 320).unwrap_or(0)
 }
 
 /// Reads one input to the end. Its facts cite it as input 0 until
@@ -116,7 +119,7 @@ pub fn read_input_or_archive(spec: &InputSpec, parser: &LineParser) -> Result<Fi
 impl FileResult {
     /// Makes this the run's input number `index` (its facts cite it so).
     pub fn renumber(&mut self, index: u32) {
-        for e in &mut self.events {
+        for e in self.events.iter_mut() {
             e.origin.file = index;
         }
     }
@@ -131,7 +134,7 @@ impl FileResult {
         }
         let table = run.absorb(&self.symbols);
         self.symbols = Symbols::default();
-        for e in &mut self.events {
+        for e in self.events.iter_mut() {
             let kind = std::mem::replace(&mut e.kind, EventKind::PodAdded { pod: crate::event::PodRef::default() });
             e.kind = kind.map_text(&mut |s| table.get(s.index()).copied().unwrap_or(s));
         }
@@ -219,8 +222,6 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, len: u64, 
         col.res.last_line = col.last_line_time(&last_line, parser);
     }
     col.res.span = col.span.span();
-    // The list keeps its reserved room: pages never written are not
-    // resident, while shrinking it would copy every fact into fresh pages.
     Ok(col.res)
 }
 
