@@ -19,7 +19,7 @@ pub struct FactList {
 }
 
 impl FactList {
-    /// Facts a chunk holds: 16,384 facts of 112 bytes, 1.75 MiB. (Smaller
+    /// Facts a chunk holds: 16,384 facts of 96 bytes, 1.5 MiB. (Smaller
     /// chunks, of 56 to 896 KiB, share the allocator's pages with other
     /// data and are not handed back to the system when freed alone.)
     pub const CHUNK: usize = 16384;

@@ -1,7 +1,7 @@
 //! The whole analysis as a library call: inputs in, [`Report`] out.
 
 use crate::correlate::{self, Context};
-use crate::event::When;
+use crate::event::{NodeName, When};
 use crate::fact_list::FactList;
 use crate::findings::{self, Sources};
 use crate::input::{self, FileResult, InputError, InputSpec};
@@ -136,7 +136,7 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
                 };
             }
             if let Some(at) = e.at() {
-                let node = e.node.as_deref();
+                let node = e.node.as_deref().map(String::as_str);
                 match &mut latest {
                     Some((n, t)) if *n == node => *t = (*t).max(at),
                     _ => {
@@ -213,11 +213,11 @@ pub fn build_report(mut files: Vec<FileResult>, opts: &Options, mut warnings: Ve
 /// the name the node's own logs (and the API) use. Gives the directories so
 /// renamed, with their hosts.
 fn name_nodes_by_host(files: &mut [FileResult]) -> Vec<(String, String)> {
-    let mut hosts: HashMap<String, Vec<Arc<str>>> = HashMap::new();
+    let mut hosts: HashMap<String, Vec<NodeName>> = HashMap::new();
     for f in files.iter() {
         let Some(dir) = &f.node_hint else { continue };
         let seen = hosts.entry(dir.clone()).or_default();
-        let mut last: Option<&Arc<str>> = None;
+        let mut last: Option<&NodeName> = None;
         for n in f.events.iter().filter_map(|e| e.node.as_ref()).chain(f.last_line.as_ref().map(|(n, _)| n)) {
             // Facts of a file mostly share one name: compare each run once.
             if last.is_some_and(|l| Arc::ptr_eq(l, n)) {
@@ -229,7 +229,7 @@ fn name_nodes_by_host(files: &mut [FileResult]) -> Vec<(String, String)> {
             }
         }
     }
-    let host_of: HashMap<String, Arc<str>> = hosts
+    let host_of: HashMap<String, NodeName> = hosts
         .into_iter()
         .filter_map(|(dir, named)| match named.as_slice() {
             [host] => Some((dir, host.clone())),
@@ -243,7 +243,7 @@ fn name_nodes_by_host(files: &mut [FileResult]) -> Vec<(String, String)> {
         let Some(host) = f.node_hint.as_ref().and_then(|d| host_of.get(d)) else { continue };
         let Some(dir) = f.node_hint.replace(host.to_string()) else { continue };
         for e in f.events.iter_mut() {
-            if e.node.as_deref() == Some(dir.as_str()) {
+            if e.node.as_deref() == Some(&dir) {
                 e.node = Some(host.clone());
             }
         }

@@ -207,7 +207,7 @@ pub fn correlate(lists: Vec<FactList>, symbols: &Symbols, ctx: &Context) -> Vec<
         }
         let tl = &mut timelines[slot[g]];
         if tl.node.is_none() {
-            tl.node = e.node.as_deref().map(str::to_string);
+            tl.node = e.node.as_deref().cloned();
         }
         apply(tl, e, &ident, ctx);
     });
@@ -533,8 +533,13 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
         EventKind::SandboxStopped { .. } => first(&mut tl.sandbox_stopped, m),
         EventKind::NetworkTornDown { .. } | EventKind::PodNetworkTornDown { .. } => first(&mut tl.network_torn_down, m),
         EventKind::DeletionRequested { by, user_agent, reason, grace_s, .. } => {
-            let new =
-                ApiDelete { mark: m, by: by.as_ref().map(text), user_agent: user_agent.as_ref().map(text), reason, grace_s: *grace_s };
+            let new = ApiDelete {
+                mark: m,
+                by: by.as_ref().map(text),
+                user_agent: user_agent.as_ref().map(text),
+                reason: reason.name(),
+                grace_s: *grace_s,
+            };
             // The audit log (who, exact time) beats a time derived from a
             // Pod's seconds-precision deletionTimestamp for the same request.
             match &tl.api_delete {

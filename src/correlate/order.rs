@@ -9,7 +9,7 @@
 use crate::event::{Event, EventKind};
 use crate::fact_list::FactList;
 
-/// Full chunks of facts (1.75 MiB each) freed before their memory is
+/// Full chunks of facts (1.5 MiB each) freed before their memory is
 /// handed back to the system at once.
 const RETURN_EVERY: usize = 4;
 

@@ -85,7 +85,7 @@ impl NodeBatch {
                 f.last_line = None;
             }
             for e in f.events.iter_mut() {
-                if e.node.as_deref().is_some_and(is_hint) {
+                if e.node.as_deref().is_some_and(|n| is_hint(n)) {
                     e.node = None;
                 }
             }

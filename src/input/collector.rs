@@ -6,7 +6,7 @@
 use super::span::SpanTracker;
 use super::{FileResult, InputSpec};
 use crate::envelope::{self, JournaldTag};
-use crate::event::{Event, EventKind, Origin};
+use crate::event::{Event, EventKind, NodeName, Origin};
 use crate::fact_list::FactList;
 use crate::parse::{app, ApiState, FactSink, Facts, LineParser, ParsedLine, SourceKind};
 use crate::symbols::{Sym, Symbols};
@@ -20,8 +20,8 @@ pub(super) struct Collector {
     /// What the input gave so far.
     pub(super) res: FileResult,
     /// The node of the input's directory, for lines that name none.
-    pub(super) node_hint: Option<Arc<str>>,
-    host_cache: Option<(String, Arc<str>)>,
+    pub(super) node_hint: Option<NodeName>,
+    host_cache: Option<(String, NodeName)>,
     rollover: RolloverTracker,
     /// Facts already stored (by content), with where they are in `res.events`.
     seen_facts: foldhash::HashMap<u64, usize>,
@@ -65,7 +65,7 @@ fn intern_owned(symbols: &mut Symbols, kind: EventKind) -> EventKind<Sym> {
 
 impl Collector {
     /// Starts collecting into `res`; lines that name no node get `node_hint`'s.
-    pub(super) fn new(res: FileResult, node_hint: Option<Arc<str>>) -> Self {
+    pub(super) fn new(res: FileResult, node_hint: Option<NodeName>) -> Self {
         Collector {
             res,
             node_hint,
@@ -92,12 +92,12 @@ impl Collector {
 
     /// The node a line's host names (one shared name per run of equal
     /// hosts), else the directory's.
-    fn node(&mut self, host: Option<&str>) -> Option<Arc<str>> {
+    fn node(&mut self, host: Option<&str>) -> Option<NodeName> {
         match host {
             Some(h) => match &self.host_cache {
                 Some((name, arc)) if name == h => Some(arc.clone()),
                 _ => {
-                    let arc: Arc<str> = Arc::from(h);
+                    let arc: NodeName = Arc::new(h.to_string());
                     self.host_cache = Some((h.to_string(), arc.clone()));
                     Some(arc)
                 }
@@ -107,13 +107,13 @@ impl Collector {
     }
 
     /// Keeps a fact stated at `stamp` on input line `line`.
-    pub(super) fn push(&mut self, stamp: Option<Stamp>, line: u32, node: Option<Arc<str>>, kind: EventKind) {
+    pub(super) fn push(&mut self, stamp: Option<Stamp>, line: u32, node: Option<NodeName>, kind: EventKind) {
         let kind = intern_owned(&mut self.res.symbols, kind);
         self.keep(stamp, line, node, kind);
     }
 
     /// [`Self::push`] for a fact already interned in this input's table.
-    fn keep(&mut self, stamp: Option<Stamp>, line: u32, node: Option<Arc<str>>, kind: EventKind<Sym>) {
+    fn keep(&mut self, stamp: Option<Stamp>, line: u32, node: Option<NodeName>, kind: EventKind<Sym>) {
         // The same fact stated again (status patches, retried unmounts,
         // probe failures, duplicated lines) adds nothing but its time: keep
         // one copy with the earliest time, so memory grows with Pods and
@@ -139,7 +139,7 @@ impl Collector {
     /// read as its facts are: the same envelope, node and year rollover.
     /// Containers' own output is left out: its clock is the runtime's, and a
     /// running container's log says nothing of the node's components.
-    pub(super) fn last_line_time(&mut self, bytes: &[u8], parser: &LineParser) -> Option<(Arc<str>, Stamp)> {
+    pub(super) fn last_line_time(&mut self, bytes: &[u8], parser: &LineParser) -> Option<(NodeName, Stamp)> {
         let text = utf8(bytes);
         let parsed = parser.parse(&text, &mut ApiState::default());
         if parsed.source == Some(SourceKind::App) {

@@ -5,7 +5,7 @@
 use super::collector::Collector;
 use super::lines::{for_each_line, MAX_LINE};
 use super::{io_reason, InputError, InputSpec};
-use crate::event::EventKind;
+use crate::event::{EventKind, NodeName};
 use crate::fact_list::FactList;
 use crate::parse::{app, ApiState, LineParser, SourceKind};
 use crate::symbols::Symbols;
@@ -50,7 +50,7 @@ pub struct FileResult {
     /// The node and time of the input's last line: that node's logs go on
     /// until then even when the line (noise, a retry already noted) adds no
     /// fact, which `stuck_terminating` needs to know.
-    pub last_line: Option<(Arc<str>, Stamp)>,
+    pub last_line: Option<(NodeName, Stamp)>,
 }
 
 const BUF_SIZE: usize = 256 * 1024;
@@ -167,7 +167,7 @@ pub fn read_from(spec: &InputSpec, mut reader: Box<dyn BufRead + '_>, len: u64, 
         version_hint: spec.version_hint.clone(),
         ..FileResult::default()
     };
-    let node_hint: Option<Arc<str>> = spec.node_hint.as_deref().map(Arc::from);
+    let node_hint: Option<NodeName> = spec.node_hint.clone().map(Arc::new);
     let mut col = Collector::new(res, node_hint);
     if document_mode {
         read_documents(spec, reader, &mut col)?;

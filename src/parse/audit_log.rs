@@ -3,7 +3,7 @@
 //! updates with their times; the kubelet's final delete (removal).
 
 use super::kube_json::{endpoint_slice, owner_of, pod_ref_of, slice_deleted, time_field, ApiState, Timed};
-use crate::event::{EventKind, PodRef};
+use crate::event::{DeleteReason, EventKind, PodRef};
 use serde_json::Value;
 
 /// Literals that make an audit line worth parsing.
@@ -67,7 +67,10 @@ pub fn parse(v: &Value, st: &mut ApiState) -> Vec<Timed> {
         (Some("pods"), Some("eviction"), "create") => {
             let pod = PodRef { namespace: field("namespace").map(str::to_string), name: field("name").map(str::to_string), uid: None };
             let grace = req.and_then(|r| r.pointer("/deleteOptions/gracePeriodSeconds")).and_then(Value::as_i64);
-            out.push((received, EventKind::DeletionRequested { pod, by: user, user_agent, reason: "eviction", grace_s: grace }));
+            out.push((
+                received,
+                EventKind::DeletionRequested { pod, by: user, user_agent, reason: DeleteReason::Eviction, grace_s: grace },
+            ));
         }
         (Some("endpointslices"), None, "create" | "update" | "patch") => {
             let slice = [resp, req].into_iter().flatten().find(|o| o.get("kind").and_then(Value::as_str) == Some("EndpointSlice"));
@@ -88,7 +91,7 @@ pub fn parse(v: &Value, st: &mut ApiState) -> Vec<Timed> {
 }
 
 /// Why a user or controller deletes a Pod.
-fn reason_for(user: Option<&str>) -> &'static str {
+fn reason_for(user: Option<&str>) -> DeleteReason {
     let u = user.unwrap_or("");
     const SCALERS: [&str; 6] = [
         "replicaset-controller",
@@ -99,13 +102,13 @@ fn reason_for(user: Option<&str>) -> &'static str {
         "deployment-controller",
     ];
     if SCALERS.iter().any(|c| u.ends_with(c)) {
-        "scale_down"
+        DeleteReason::ScaleDown
     } else if u == "system:kube-scheduler" {
-        "preemption"
+        DeleteReason::Preemption
     } else if u.ends_with(":node-controller") {
-        "eviction"
+        DeleteReason::Eviction
     } else {
-        "delete"
+        DeleteReason::Delete
     }
 }
 
@@ -124,10 +127,10 @@ mod tests {
     #[test]
     fn user_delete_and_eviction() {
         let out = parse(&audit("delete", "alice", None, ""), &mut ApiState::default());
-        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: "delete", by: Some(b), .. } if b == "alice"));
+        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: DeleteReason::Delete, by: Some(b), .. } if b == "alice"));
         assert_eq!(out[0].0.unwrap().nanos, 1_000_000);
         let out = parse(&audit("create", "bob", Some("eviction"), ""), &mut ApiState::default());
-        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: "eviction", .. }));
+        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: DeleteReason::Eviction, .. }));
     }
 
     #[test]
@@ -148,7 +151,7 @@ mod tests {
     #[test]
     fn controller_scale_down() {
         let out = parse(&audit("delete", "system:serviceaccount:kube-system:replicaset-controller", None, ""), &mut ApiState::default());
-        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: "scale_down", .. }));
+        assert!(matches!(&out[0].1, EventKind::DeletionRequested { reason: DeleteReason::ScaleDown, .. }));
     }
 
     #[test]
@@ -165,7 +168,7 @@ mod tests {
             matches!(owner, EventKind::PodOwner { pod, kind, name } if kind == "ReplicaSet" && name == "term-demo-6b7c9d8f5c" && pod.uid.as_deref() == Some("u1") && pod.name.as_deref() == Some("term-demo"))
         );
         assert_eq!(at.unwrap().nanos, 9_000_000, "known once the response is complete");
-        assert!(out.iter().any(|(_, k)| matches!(k, EventKind::DeletionRequested { reason: "scale_down", .. })));
+        assert!(out.iter().any(|(_, k)| matches!(k, EventKind::DeletionRequested { reason: DeleteReason::ScaleDown, .. })));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! [`super::audit_log`].
 
 use super::kubelet::{strip_scheme, terminated_states};
-use crate::event::{EventKind, PodRef, StopCause};
+use crate::event::{DeleteReason, EventKind, PodRef, StopCause};
 use crate::time::{parse_rfc3339_prefix, Stamp};
 use chrono::Duration;
 use serde_json::Value;
@@ -135,16 +135,18 @@ fn pod(v: &Value, out: &mut Vec<Timed>) {
     if let Some(deadline) = time_field(v.pointer("/metadata/deletionTimestamp")) {
         let grace = v.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64);
         let at = deadline.resolve(0, &Default::default()).map(|i| Stamp::from_utc(i.utc - Duration::seconds(grace.unwrap_or(0)), 0));
+        // (The kubelet's own stops are no API request: none.)
         let reason = match disruption.and_then(|c| c.get("reason")).and_then(Value::as_str) {
-            Some("EvictionByEvictionAPI") | Some("DeletionByTaintManager") => "eviction",
-            Some("PreemptionByScheduler") | Some("PreemptionByKubeScheduler") => "preemption",
-            Some("TerminationByKubelet") => "node_pressure",
-            _ => "delete",
+            Some("EvictionByEvictionAPI") | Some("DeletionByTaintManager") => Some(DeleteReason::Eviction),
+            Some("PreemptionByScheduler") | Some("PreemptionByKubeScheduler") => Some(DeleteReason::Preemption),
+            Some("TerminationByKubelet") => None,
+            _ => Some(DeleteReason::Delete),
         };
-        if reason == "node_pressure" {
-            out.push((at, EventKind::KubeletStop { pod: pod.clone(), cause: StopCause::NodePressure }));
-        } else {
-            out.push((at, EventKind::DeletionRequested { pod: pod.clone(), by: None, user_agent: None, reason, grace_s: grace }));
+        match reason {
+            None => out.push((at, EventKind::KubeletStop { pod: pod.clone(), cause: StopCause::NodePressure })),
+            Some(reason) => {
+                out.push((at, EventKind::DeletionRequested { pod: pod.clone(), by: None, user_agent: None, reason, grace_s: grace }))
+            }
         }
     } else if s(v, "/status/reason") == Some("Evicted") {
         let at = disruption.and_then(|c| time_field(c.get("lastTransitionTime")));
@@ -178,7 +180,7 @@ fn event(v: &Value, out: &mut Vec<Timed>) {
                 message.strip_prefix("Deleted pod: ").or_else(|| message.strip_prefix("delete Pod ").and_then(|m| m.split(' ').next()))
             {
                 let pod = PodRef { namespace: ns, name: Some(name.trim().to_string()), uid: None };
-                out.push((at, EventKind::DeletionRequested { pod, by, user_agent: None, reason: "scale_down", grace_s: None }));
+                out.push((at, EventKind::DeletionRequested { pod, by, user_agent: None, reason: DeleteReason::ScaleDown, grace_s: None }));
             }
         }
         return;
@@ -201,9 +203,9 @@ fn event(v: &Value, out: &mut Vec<Timed>) {
         "FailedPreStopHook" => EventKind::PreStopFailed { pod, container: None, name: container, message: message.to_string() },
         "Evicted" => EventKind::KubeletStop { pod, cause: StopCause::NodePressure },
         "Preempting" => EventKind::KubeletStop { pod, cause: StopCause::Preemption },
-        "Preempted" => EventKind::DeletionRequested { pod, by, user_agent: None, reason: "preemption", grace_s: None },
+        "Preempted" => EventKind::DeletionRequested { pod, by, user_agent: None, reason: DeleteReason::Preemption, grace_s: None },
         "TaintManagerEviction" if message.starts_with("Marking for deletion") => {
-            EventKind::DeletionRequested { pod, by, user_agent: None, reason: "eviction", grace_s: None }
+            EventKind::DeletionRequested { pod, by, user_agent: None, reason: DeleteReason::Eviction, grace_s: None }
         }
         _ => EventKind::ContainerOfPod { pod, container: None, name: container },
     };
@@ -295,7 +297,7 @@ mod tests {
         let out = parse_object(&v, &mut ApiState::default());
         let (at, k) = out.iter().find(|(_, k)| matches!(k, EventKind::DeletionRequested { .. })).unwrap();
         assert_eq!(at.unwrap().resolve(0, &Default::default()).unwrap().to_string(), "2026-04-16T11:53:40Z");
-        assert!(matches!(k, EventKind::DeletionRequested { grace_s: Some(30), reason: "delete", .. }));
+        assert!(matches!(k, EventKind::DeletionRequested { grace_s: Some(30), reason: DeleteReason::Delete, .. }));
     }
 
     #[test]
@@ -356,7 +358,7 @@ mod tests {
         let v: Value = serde_json::from_str(r#"{"apiVersion":"v1","kind":"Event","involvedObject":{"kind":"ReplicaSet","namespace":"default","name":"web-6b7c9d8f5c"},"reason":"SuccessfulDelete","message":"Deleted pod: web-6b7c9d8f5c-k2x9p","source":{"component":"replicaset-controller"},"lastTimestamp":"2026-04-16T12:00:00Z"}"#).unwrap();
         let out = parse_object(&v, &mut ApiState::default());
         assert!(
-            matches!(&out[0].1, EventKind::DeletionRequested { reason: "scale_down", pod, .. } if pod.name.as_deref() == Some("web-6b7c9d8f5c-k2x9p"))
+            matches!(&out[0].1, EventKind::DeletionRequested { reason: DeleteReason::ScaleDown, pod, .. } if pod.name.as_deref() == Some("web-6b7c9d8f5c-k2x9p"))
         );
     }
 }
