@@ -188,29 +188,55 @@ pub struct Context {
 pub fn correlate(lists: Vec<FactList>, symbols: &Symbols, ctx: &Context) -> Vec<PodTimeline> {
     let events = InTimeOrder::new(lists);
     let mut ident = Identity::build(events.iter(), symbols);
-    // Timelines in order of first appearance, and the group each is of;
-    // `slot[group]` is a group's place in those lists.
+    // Timelines, the group each is of and where that group's first fact is
+    // in time order; `slot[group]` is a group's place in those lists.
     let mut timelines: Vec<PodTimeline> = Vec::new();
     let mut group_of: Vec<usize> = Vec::new();
+    let mut first_fact: Vec<usize> = Vec::new();
     let mut slot: Vec<usize> = Vec::new();
+    // Facts of no time (which container a Pod log is, an owner) sort first:
+    // a group's wait, copied, for its first timed fact, so that its
+    // timeline is made only then, while the facts before it are being
+    // freed, rather than every timeline at the start (a node's timelines
+    // and its facts are the two largest parts of its peak).
+    let mut waiting: HashMap<usize, (usize, Vec<Event>)> = HashMap::new();
+    let mut place = 0;
     // Each chunk of facts is freed once applied: the facts shrink as the
-    // timelines grow (together they are most of a node's peak).
+    // timelines grow.
     events.apply_each(|e| {
+        place += 1;
         let Some(g) = ident.group_of(e) else { return };
         if slot.len() <= g {
             slot.resize(g + 1, usize::MAX);
         }
         if slot[g] == usize::MAX {
-            slot[g] = timelines.len();
-            timelines.push(PodTimeline::default());
+            if e.at().is_none() {
+                waiting.entry(g).or_insert_with(|| (place, Vec::new())).1.push(e.clone());
+                return;
+            }
+            let (first, early) = waiting.remove(&g).unwrap_or((place, Vec::new()));
+            slot[g] = start(&mut timelines, &early, &ident, ctx);
             group_of.push(g);
+            first_fact.push(first);
         }
-        let tl = &mut timelines[slot[g]];
-        if tl.node.is_none() {
-            tl.node = e.node.as_deref().cloned();
-        }
-        apply(tl, e, &ident, ctx);
+        apply_fact(&mut timelines[slot[g]], e, &ident, ctx);
     });
+    // Groups of untimed facts only.
+    let mut untimed: Vec<(usize, usize, Vec<Event>)> = waiting.into_iter().map(|(g, (first, early))| (first, g, early)).collect();
+    untimed.sort_unstable_by_key(|u| u.0);
+    for (first, g, early) in untimed {
+        start(&mut timelines, &early, &ident, ctx);
+        group_of.push(g);
+        first_fact.push(first);
+    }
+    // In order of first appearance, which the reports keep where they tie.
+    if !first_fact.is_sorted() {
+        let mut by_first: Vec<usize> = (0..timelines.len()).collect();
+        by_first.sort_unstable_by_key(|&i| first_fact.get(i).copied());
+        let mut unordered = std::mem::take(&mut timelines);
+        timelines = by_first.iter().filter_map(|&i| unordered.get_mut(i).map(std::mem::take)).collect();
+        group_of = by_first.iter().filter_map(|&i| group_of.get(i).copied()).collect();
+    }
     let members = ident.members();
     // In place: a second list of the timelines would hold them twice.
     let mut groups = group_of.into_iter();
@@ -220,6 +246,25 @@ pub fn correlate(lists: Vec<FactList>, symbols: &Symbols, ctx: &Context) -> Vec<
         fill(tl, keys, &ident, symbols, ctx)
     });
     timelines
+}
+
+/// Makes a Pod's timeline from the facts that came before its first timed
+/// one; gives its place.
+fn start(timelines: &mut Vec<PodTimeline>, early: &[Event], ident: &Identity, ctx: &Context) -> usize {
+    let mut tl = PodTimeline::default();
+    for e in early {
+        apply_fact(&mut tl, e, ident, ctx);
+    }
+    timelines.push(tl);
+    timelines.len() - 1
+}
+
+/// Applies one fact to its Pod's timeline.
+fn apply_fact(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
+    if tl.node.is_none() {
+        tl.node = e.node.as_deref().cloned();
+    }
+    apply(tl, e, ident, ctx);
 }
 
 /// Completes a timeline whose facts are all applied: identity from its
@@ -588,4 +633,48 @@ fn apply(tl: &mut PodTimeline, e: &Event, ident: &Identity, ctx: &Context) {
 /// True when two marks name the same moment up to the coarser one's precision.
 fn same_instant(a: &Mark, b: &Mark) -> bool {
     a.at.secs_until(&b.at).abs() < 1.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{PodRef, When};
+    use chrono::{TimeZone, Utc};
+
+    fn at(s: i64) -> When {
+        When::At(Instant { utc: Utc.timestamp_opt(1_700_000_000 + s, 0).unwrap(), digits: 0 })
+    }
+
+    fn fact(file: u32, line: u32, when: When, kind: EventKind<Sym>) -> Event {
+        Event { when, origin: Origin { file, line }, node: None, kind }
+    }
+
+    #[test]
+    fn pods_come_in_order_of_first_fact_even_when_it_has_no_time() {
+        // Pods `a` and `c` are first named by their Pod logs (no time), pod
+        // `b` is the first with a timed fact: `a` and `c` still come first,
+        // `a` with what its Pod log said; `c`, named only by its Pod log,
+        // is kept as a named Pod with no stop.
+        let mut t = Symbols::default();
+        let [ns, a, b, c, ua, ub, uc, app] = ["default", "a", "b", "c", "uid-a", "uid-b", "uid-c", "app"].map(|s| t.intern(s));
+        let pod = |name, uid| PodRef { namespace: Some(ns), name: Some(name), uid: Some(uid) };
+        let of_pod = |name, uid| EventKind::ContainerOfPod { pod: pod(name, uid), container: None, name: Some(app) };
+        let lists: Vec<FactList> = vec![
+            vec![fact(0, 1, When::Untimed, of_pod(a, ua))].into(),
+            vec![
+                fact(1, 1, at(10), EventKind::DeleteSeen { pod: pod(b, ub) }),
+                fact(1, 2, at(20), EventKind::DeleteSeen { pod: pod(a, ua) }),
+                fact(1, 3, at(30), EventKind::Removed { pod: pod(a, ua) }),
+            ]
+            .into(),
+            vec![fact(2, 1, When::Untimed, of_pod(c, uc))].into(),
+        ];
+        let timelines = correlate(lists, &t, &Context::default());
+        let names: Vec<_> = timelines.iter().map(|tl| tl.name.as_deref()).collect();
+        assert_eq!(names, [Some("a"), Some("c"), Some("b")]);
+        let first = &timelines[0];
+        assert_eq!(first.containers.iter().map(|c| c.name.as_deref()).collect::<Vec<_>>(), [Some("app")]);
+        assert!(first.delete.is_some() && first.removed.is_some());
+        assert!(timelines[1].delete.is_none() && timelines[1].containers.len() == 1);
+    }
 }

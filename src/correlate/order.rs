@@ -11,7 +11,13 @@ use crate::fact_list::FactList;
 
 /// Full chunks of facts (1.5 MiB each) freed before their memory is
 /// handed back to the system at once.
-const RETURN_EVERY: usize = 4;
+const RETURN_EVERY: usize = 2;
+
+/// Chunks' worth of facts from which a node is large enough for memory
+/// freed while it is correlated to be handed back at once (each hand-back
+/// costs the allocator its caches: made for a 264 MB run's nodes of about
+/// 30,000 facts, 2-6% of its time).
+const LARGE: usize = 4;
 
 /// A fact's place: its input's list and its index there.
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +66,7 @@ impl InTimeOrder {
         keyed.sort_by_key(|(e, _)| (e.at(), e.origin));
         let sorted = keyed.len();
         let order: Vec<Place> = keyed.into_iter().map(|(_, p)| p).collect();
-        if sorted >= RETURN_EVERY * FactList::CHUNK {
+        if sorted >= LARGE * FactList::CHUNK {
             // The sorted list (16 bytes a fact) goes back before the
             // timelines are made, for large nodes (4 nodes of 6,875 Pods
             // at `-j1`: 69-71 -> 66-67 MB peak).
@@ -83,6 +89,7 @@ impl InTimeOrder {
     /// once they have all been given.
     pub fn apply_each(self, mut apply: impl FnMut(&Event)) {
         let InTimeOrder { mut lists, order, mut left } = self;
+        let large = order.len() >= LARGE * FactList::CHUNK;
         let mut unreturned = 0;
         for p in order {
             if let Some(e) = fact_at(&lists, p) {
@@ -95,10 +102,8 @@ impl InTimeOrder {
                     unreturned += 1;
                 }
                 // Now, while the timelines still grow, not after the
-                // allocator's purge delay; only for large nodes (each call
-                // costs the allocator its caches: 4-6% of the time of a
-                // run of small nodes when made for every chunk).
-                if unreturned == RETURN_EVERY {
+                // allocator's purge delay.
+                if large && unreturned == RETURN_EVERY {
                     crate::memory::return_freed();
                     unreturned = 0;
                 }
