@@ -2,9 +2,10 @@
 //!
 //! A node's facts are most of its memory. Kept in one growing vector, they
 //! are copied each time it grows, and its room must be guessed up front
-//! (a 160 MB `kubelet.log` at `-v=4` holds a tenth of the facts of one at
-//! `-v=2`). In chunks, the list grows without copying what it holds, wastes
-//! at most one chunk's room, and lets the correlator free the facts it has
+//! from the file's size, which says little: a generated 163 MB
+//! `kubelet.log` holds one fact per 2,900 bytes, the benchmark's one per
+//! 320. In chunks, the list grows without copying what it holds, wastes at
+//! most one chunk's room, and lets the correlator free the facts it has
 //! applied a chunk at a time, so that a node's facts and its Pods'
 //! timelines are never both whole in memory.
 
@@ -19,9 +20,9 @@ pub struct FactList {
 }
 
 impl FactList {
-    /// Facts a chunk holds: 16,384 facts of 96 bytes, 1.5 MiB. (Smaller
-    /// chunks, of 56 to 896 KiB, share the allocator's pages with other
-    /// data and are not handed back to the system when freed alone.)
+    /// Facts a chunk holds: 16,384 facts of 96 bytes, 1.5 MiB. (Chunks of
+    /// 512 to 32,768 facts peaked within a few MB of each other; large ones
+    /// mean few hand-backs of freed memory, see `correlate::order`.)
     pub const CHUNK: usize = 16384;
 
     /// An empty list whose first chunk has room for about `facts` facts
