@@ -102,8 +102,8 @@ impl FactList {
     }
 
     /// Frees one chunk's facts, once they are no longer needed: its
-    /// indices then give no fact. True when the chunk was a full one (its
-    /// memory worth handing back to the system now).
+    /// indices then give no fact. True when the chunk had a full chunk's
+    /// room (a large block, worth handing back to the system now).
     pub fn free_chunk(&mut self, chunk: usize) -> bool {
         match self.chunks.get_mut(chunk) {
             Some(c) => std::mem::take(c).capacity() == Self::CHUNK,

@@ -9,14 +9,14 @@
 use crate::event::{Event, EventKind};
 use crate::fact_list::FactList;
 
-/// Full chunks of facts (1.5 MiB each) freed before their memory is
-/// handed back to the system at once.
+/// Chunks of a full chunk's room (1.5 MiB each) freed before their memory
+/// is handed back to the system at once.
 const RETURN_EVERY: usize = 2;
 
 /// Chunks' worth of facts from which a node is large enough for memory
 /// freed while it is correlated to be handed back at once (each hand-back
-/// costs the allocator its caches: made for a 264 MB run's nodes of about
-/// 30,000 facts, 2-6% of its time).
+/// costs the allocator its caches: made for the 264 MB benchmark's nodes
+/// of 15,000 to 20,000 facts, 2-6% of its time).
 const LARGE: usize = 4;
 
 /// A fact's place: its input's list and its index there.
