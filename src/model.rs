@@ -374,7 +374,16 @@ pub struct PodReport {
     pub findings: Vec<Finding>,
 }
 
+/// Where a Pod goes in a report of many nodes (`audit`): by node, first
+/// stage, then name.
+pub type FleetOrder = (Option<String>, Option<Instant>, String);
+
 impl PodReport {
+    /// This Pod's [`FleetOrder`] key.
+    pub fn fleet_order(&self) -> FleetOrder {
+        (self.node.clone(), self.stages.first().map(|s| s.at), self.display_name())
+    }
+
     /// `namespace/name`, or the UID or first container ID when unnamed.
     pub fn display_name(&self) -> String {
         match (&self.namespace, &self.name) {

@@ -300,13 +300,8 @@ pub fn combine(parts: Vec<Report>, mut warnings: Vec<String>) -> Report {
         pods.append(&mut p.pods);
         warnings.append(&mut p.warnings);
     }
-    pods.sort_by(|a, b| {
-        (a.node.as_deref(), a.stages.first().map(|s| s.at), a.display_name()).cmp(&(
-            b.node.as_deref(),
-            b.stages.first().map(|s| s.at),
-            b.display_name(),
-        ))
-    });
+    // (Stable: Pods of equal keys keep their nodes' order.)
+    pods.sort_by_cached_key(PodReport::fleet_order);
     inputs.sort_by(|a, b| a.path.cmp(&b.path));
     node_dirs.sort();
     node_dirs.dedup();

@@ -83,9 +83,9 @@ fn open(spec: &InputSpec) -> Result<(Box<dyn BufRead + Send>, u64), InputError> 
 
 /// Room for the first facts of a node log of `len` bytes, so the list's
 /// first chunk is not copied as it grows: about one fact per 320 bytes in
-/// kubelet and containerd logs at `-v=2` (fewer at higher verbosity, but
-/// the room is at most a chunk). Small files (Pod logs) and unknown sizes
-/// get none.
+/// the benchmark's kubelet and containerd logs (a noisier log has fewer,
+/// but the room is at most a chunk). Small files (Pod logs) and unknown
+/// sizes get none.
 fn expected_facts(len: u64) -> usize {
     const SMALL: u64 = 64 * 1024;
     if len == u64::MAX || len < SMALL {

@@ -10,25 +10,15 @@
 //! Pod. The output is then written from the file, sorted, byte for byte
 //! what rendering the whole report at once gives.
 
-use crate::model::PodReport;
-use crate::time::Instant;
+use crate::model::{FleetOrder, PodReport};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::{Mutex, PoisonError};
 
-/// What Pods are sorted by in a report of many nodes (`audit::combine`):
-/// node, first stage, name.
-pub type PodOrder = (Option<String>, Option<Instant>, String);
-
-/// The sort key of a Pod's report.
-pub fn pod_order(p: &PodReport) -> PodOrder {
-    (p.node.clone(), p.stages.first().map(|s| s.at), p.display_name())
-}
-
 /// Where one Pod's record lies in the spool, and what it sorts by.
 #[derive(Debug, Clone)]
 pub struct Spooled {
-    order: PodOrder,
+    order: FleetOrder,
     at: u64,
     len: usize,
 }
@@ -64,7 +54,7 @@ impl Spool {
         let mut first = 0;
         for (i, p) in pods.iter().enumerate() {
             let record = render(p)?;
-            placed.push(Spooled { order: pod_order(p), at: batch.len() as u64, len: record.len() });
+            placed.push(Spooled { order: p.fleet_order(), at: batch.len() as u64, len: record.len() });
             batch.extend_from_slice(record.as_bytes());
             if batch.len() >= batch_bytes || i + 1 == pods.len() {
                 let at = self.append(&batch)?;
